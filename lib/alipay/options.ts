@@ -1,0 +1,146 @@
+/** AlipayStrategy's options: their types, defaults and validation. */
+import type { Agent } from 'http';
+import type { KeyObject } from 'crypto';
+import { AlipayConfigError } from '../core/errors';
+import type { FetchLike, HttpSettings } from '../core/http';
+import { assertNotOwnPublicKey, loadPrivateKey, loadPublicKey, type KeyInput } from '../core/keys';
+import { requireEndpoint, requireString, resolveHttpSettings } from '../core/options';
+import type { SkipUserProfileOption } from '../core/passport-types';
+import { certificateSn, loadCertificate, rootCertificateSn } from './cert-sn';
+
+export const PRODUCTION_AUTHORIZATION_URL = 'https://openauth.alipay.com/oauth2/publicAppAuthorize.htm';
+export const PRODUCTION_GATEWAY_URL = 'https://openapi.alipay.com/gateway.do';
+export const SANDBOX_AUTHORIZATION_URL = 'https://openauth-sandbox.dl.alipaydev.com/oauth2/publicAppAuthorize.htm';
+export const SANDBOX_GATEWAY_URL = 'https://openapi-sandbox.dl.alipaydev.com/gateway.do';
+
+/** A passport-oauth2 state store (`store`/`verify` in any of the arities passport-oauth2 accepts). */
+export interface StateStore {
+  store(...args: any[]): void;
+  verify(...args: any[]): void;
+}
+
+export interface AlipayStrategyOptions {
+  /** The application's APPID (16 digits). */
+  appId: string;
+  /** The application's RSA private key: PEM or bare base64, PKCS#8 or PKCS#1. */
+  privateKey: KeyInput;
+  /** Alipay's public key (支付宝公钥): PEM or bare base64 SPKI. Not used in certificate mode. */
+  alipayPublicKey?: KeyInput;
+  /** Certificate mode: the application public-key certificate (PEM text of appCertPublicKey_*.crt). */
+  appCert?: string;
+  /** Certificate mode: Alipay's public-key certificate (PEM text of alipayCertPublicKey_RSA2.crt). */
+  alipayPublicCert?: string;
+  /** Certificate mode: Alipay's root certificate bundle (PEM text of alipayRootCert.crt). */
+  alipayRootCert?: string;
+  /** Where Alipay sends the user back; absolute, or relative to the request's host. */
+  callbackURL: string;
+  /** `auth_base` (default: silent, user id only) or `auth_user` (consent; nickname and avatar). */
+  scope?: string | string[];
+  /** Use Alipay's sandbox endpoints. */
+  sandbox?: boolean;
+  /** Full authorization page address; overrides `sandbox`. */
+  authorizationURL?: string;
+  /** Full gateway address (…/gateway.do); overrides `sandbox`. */
+  gatewayURL?: string;
+  /** Milliseconds allowed for each gateway call (default 5000). */
+  timeout?: number;
+  /** HTTP agent for gateway calls (keep-alive tuning, proxies). */
+  agent?: Agent;
+  /** fetch implementation for gateway calls (default node-fetch). */
+  fetch?: FetchLike;
+  /** CSRF protection with a `state` kept in the session (default true). */
+  state?: boolean;
+  /** A custom passport-oauth2 state store, or `true` for the store that also keeps app state. */
+  store?: StateStore | true;
+  /** Session key of the state (default `oauth2:<authorization host>`). */
+  sessionKey?: string;
+  /** Skip `alipay.user.info.share` (default: skipped unless the scope includes auth_user). */
+  skipUserProfile?: SkipUserProfileOption;
+  passReqToCallback?: boolean;
+  /** Strategy name (default `alipay`). */
+  name?: string;
+}
+
+export interface ResolvedAlipayOptions {
+  appId: string;
+  privateKey: KeyObject;
+  alipayPublicKey: KeyObject;
+  certificates?: { appCertSn: string; alipayRootCertSn: string; alipayCertSn: string };
+  authorizationURL: string;
+  gatewayURL: string;
+  callbackURL: string;
+  scope: string;
+  http: HttpSettings;
+}
+
+/** Scopes are comma-joined on the wire; spaces or arrays are accepted for convenience. */
+export function normaliseScope(scope: string | string[] | undefined): string {
+  const parts = (Array.isArray(scope) ? scope : [scope ?? 'auth_base']).flatMap((s) => String(s).split(/[\s,]+/));
+  const scopes = parts.filter(Boolean);
+  if (scopes.length === 0) throw new AlipayConfigError('scope must name at least one scope, e.g. "auth_base" or "auth_user".');
+  return scopes.join(',');
+}
+
+function resolveKeys(options: AlipayStrategyOptions) {
+  const privateKey = loadPrivateKey(options.privateKey, 'privateKey');
+  const certMode = options.appCert !== undefined || options.alipayPublicCert !== undefined || options.alipayRootCert !== undefined;
+  if (!certMode) {
+    const alipayPublicKey = loadPublicKey(options.alipayPublicKey, 'alipayPublicKey');
+    assertNotOwnPublicKey(privateKey, alipayPublicKey, 'alipayPublicKey');
+    return { privateKey, alipayPublicKey };
+  }
+  if (options.alipayPublicKey !== undefined) {
+    throw new AlipayConfigError(
+      'alipayPublicKey and certificate mode (appCert, alipayPublicCert, alipayRootCert) exclude each other: ' +
+        "in certificate mode Alipay's key is read from alipayPublicCert.",
+    );
+  }
+  for (const option of ['appCert', 'alipayPublicCert', 'alipayRootCert'] as const) {
+    if (options[option] === undefined) {
+      throw new AlipayConfigError(
+        `Certificate mode needs appCert, alipayPublicCert and alipayRootCert (PEM text of the three .crt files); ${option} is missing.`,
+      );
+    }
+  }
+  const appCert = loadCertificate(options.appCert, 'appCert');
+  const alipayCert = loadCertificate(options.alipayPublicCert, 'alipayPublicCert');
+  if (!appCert.checkPrivateKey(privateKey)) {
+    throw new AlipayConfigError('appCert does not belong to privateKey: download the certificate issued for this key pair.');
+  }
+  const alipayPublicKey = alipayCert.publicKey;
+  assertNotOwnPublicKey(privateKey, alipayPublicKey, 'alipayPublicCert');
+  return {
+    privateKey,
+    alipayPublicKey,
+    certificates: {
+      appCertSn: certificateSn(appCert),
+      alipayCertSn: certificateSn(alipayCert),
+      alipayRootCertSn: rootCertificateSn(options.alipayRootCert, 'alipayRootCert'),
+    },
+  };
+}
+
+export function resolveAlipayOptions(options: AlipayStrategyOptions): ResolvedAlipayOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new AlipayConfigError('AlipayStrategy requires an options object: { appId, privateKey, alipayPublicKey, callbackURL }.');
+  }
+  const appId = requireString(options.appId, 'appId', "the application's APPID from the Alipay console");
+  const callbackURL = requireString(
+    options.callbackURL,
+    'callbackURL',
+    'the address Alipay redirects to after login (absolute, or a path such as /auth/alipay/callback), under the callback domain registered in the Alipay console',
+  );
+  const keys = resolveKeys(options);
+  return {
+    appId,
+    ...keys,
+    authorizationURL: requireEndpoint(
+      options.authorizationURL ?? (options.sandbox ? SANDBOX_AUTHORIZATION_URL : PRODUCTION_AUTHORIZATION_URL),
+      'authorizationURL',
+    ),
+    gatewayURL: requireEndpoint(options.gatewayURL ?? (options.sandbox ? SANDBOX_GATEWAY_URL : PRODUCTION_GATEWAY_URL), 'gatewayURL'),
+    callbackURL,
+    scope: normaliseScope(options.scope),
+    http: resolveHttpSettings(options),
+  };
+}

@@ -1,0 +1,116 @@
+/** The mainland profile and token params, built from verified gateway payloads. */
+import { AlipayTransportError } from '../core/errors';
+import type { TokenGrant } from '../core/passport-types';
+
+/** The `alipay.system.oauth.token` payload, with the durations as numbers. */
+export interface AlipayTokenParams {
+  access_token: string;
+  refresh_token?: string;
+  /** Seconds the access token lives. */
+  expires_in?: number;
+  /** Seconds the refresh token lives. */
+  re_expires_in?: number;
+  /** `yyyy-MM-dd HH:mm:ss`, Shanghai time. */
+  auth_start?: string;
+  /** Legacy 16-digit id starting 2088; absent for apps created since 2023. */
+  user_id?: string;
+  /** Per-application user id. */
+  open_id?: string;
+  /** Present when the app belongs to a group of apps. */
+  union_id?: string;
+  auth_token_type?: string;
+  [field: string]: unknown;
+}
+
+export interface AlipayProfile {
+  provider: 'alipay';
+  /** `user_id` when Alipay sends one, else `open_id`. */
+  id: string;
+  userId?: string;
+  openId?: string;
+  unionId?: string;
+  /** From alipay.user.info.share (scope auth_user). */
+  displayName?: string;
+  photos?: { value: string }[];
+  gender?: 'male' | 'female';
+  province?: string;
+  city?: string;
+  /** The verified payloads the profile came from, without any token. */
+  _json: Record<string, unknown>;
+}
+
+const TOKEN_FIELDS = new Set(['access_token', 'refresh_token', 'auth_token', 'accessToken', 'refreshToken']);
+
+/** A copy of a payload without its token fields, safe to keep in a session or a log. */
+export function withoutTokens(payload: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(payload).filter(([key]) => !TOKEN_FIELDS.has(key)));
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+function optionalSeconds(value: unknown): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** Turns a verified token payload into a grant; a payload without token or user id is malformed. */
+export function tokenGrantFrom(payload: Record<string, unknown>): TokenGrant<AlipayTokenParams> {
+  const accessToken = optionalString(payload.access_token);
+  if (!accessToken) {
+    throw new AlipayTransportError('The verified token response carries no access_token.', 'ALIPAY_INVALID_RESPONSE');
+  }
+  if (!optionalString(payload.user_id) && !optionalString(payload.open_id)) {
+    throw new AlipayTransportError('The verified token response carries neither user_id nor open_id.', 'ALIPAY_INVALID_RESPONSE');
+  }
+  const params: AlipayTokenParams = { ...payload, access_token: accessToken };
+  const expiresIn = optionalSeconds(payload.expires_in);
+  const reExpiresIn = optionalSeconds(payload.re_expires_in);
+  if (expiresIn !== undefined) params.expires_in = expiresIn;
+  if (reExpiresIn !== undefined) params.re_expires_in = reExpiresIn;
+  return { accessToken, refreshToken: optionalString(payload.refresh_token), params };
+}
+
+const GENDERS: Record<string, 'male' | 'female'> = { M: 'male', F: 'female' };
+
+/** The parts of a profile `alipay.user.info.share` provides. */
+export function userInfoProfile(payload: Record<string, unknown>): Partial<AlipayProfile> {
+  const info: Partial<AlipayProfile> = { _json: withoutTokens(payload) };
+  const nickName = optionalString(payload.nick_name);
+  const avatar = optionalString(payload.avatar);
+  const gender = GENDERS[String(payload.gender)];
+  const province = optionalString(payload.province);
+  const city = optionalString(payload.city);
+  if (nickName) info.displayName = nickName;
+  if (avatar) info.photos = [{ value: avatar }];
+  if (gender) info.gender = gender;
+  if (province) info.province = province;
+  if (city) info.city = city;
+  return info;
+}
+
+export function buildAlipayProfile(
+  grant: TokenGrant<AlipayTokenParams>,
+  userInfo: Partial<AlipayProfile> | undefined,
+): AlipayProfile {
+  const { params } = grant;
+  const userId = optionalString(params.user_id);
+  const openId = optionalString(params.open_id);
+  const unionId = optionalString(params.union_id);
+  const profile: AlipayProfile = {
+    provider: 'alipay',
+    id: (userId ?? openId) as string,
+    _json: withoutTokens(params),
+  };
+  if (userId) profile.userId = userId;
+  if (openId) profile.openId = openId;
+  if (unionId) profile.unionId = unionId;
+  if (userInfo) {
+    const { _json: infoJson, ...rest } = userInfo;
+    Object.assign(profile, rest);
+    profile._json = { ...profile._json, ...infoJson };
+  }
+  return profile;
+}

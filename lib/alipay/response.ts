@@ -1,0 +1,75 @@
+/** Verifying and reading a mainland gateway response (PROTOCOL A5). */
+import type { KeyObject } from 'crypto';
+import { AlipaySignatureError, AlipayTransportError } from '../core/errors';
+import { parseObjectSpan, parseSignedJson, verifyRawSpan } from '../core/signed-json';
+import { AlipayAPIError } from './errors';
+
+export interface ResponseVerifier {
+  alipayPublicKey: KeyObject;
+  /** Certificate mode: the SN the response's `alipay_cert_sn` must carry. */
+  alipayCertSn?: string;
+}
+
+/** `alipay.system.oauth.token` → `alipay_system_oauth_token_response`. */
+export function responseNodeName(method: string): string {
+  return `${method.replace(/\./g, '_')}_response`;
+}
+
+/** A node reports failure with a `sub_code`, or with a `code` other than 10000 (success). */
+function isFailure(node: Record<string, unknown>, isErrorNode: boolean): boolean {
+  return isErrorNode || node.sub_code !== undefined || (node.code !== undefined && String(node.code) !== '10000');
+}
+
+/**
+ * Returns the verified payload of `method`'s response node, or throws: AlipayAPIError when Alipay
+ * said no, AlipaySignatureError when the response cannot be trusted, AlipayTransportError when it is
+ * not a gateway response at all.
+ */
+export function readGatewayResponse(
+  raw: string,
+  status: number,
+  method: string,
+  verifier: ResponseVerifier,
+  signContent: string,
+): Record<string, unknown> {
+  const doc = parseSignedJson(raw, status, 'The Alipay gateway');
+  const nodeName = responseNodeName(method);
+  const successSpan = doc.member(nodeName);
+  const span = successSpan ?? doc.member('error_response');
+  if (span === undefined) {
+    throw new AlipayTransportError(
+      `The Alipay gateway answered without "${nodeName}" or "error_response"; check gatewayURL.`,
+      'ALIPAY_INVALID_RESPONSE',
+      status,
+    );
+  }
+  const node = parseObjectSpan(span, `The gateway's "${successSpan ? nodeName : 'error_response'}"`);
+  const failed = isFailure(node, successSpan === undefined);
+  const sign = doc.json.sign;
+
+  if (sign === undefined || sign === null || sign === '') {
+    // An unsigned refusal is reported, but marked unsigned: nothing in it is trusted.
+    if (failed) throw new AlipayAPIError(method, node, false, signContent);
+    throw new AlipaySignatureError(
+      `The Alipay gateway's ${method} response carries no sign; an unsigned success is never accepted.`,
+      'ALIPAY_SIGNATURE_MISSING',
+    );
+  }
+  if (verifier.alipayCertSn !== undefined && doc.json.alipay_cert_sn !== verifier.alipayCertSn) {
+    throw new AlipaySignatureError(
+      `The response was signed with Alipay certificate SN ${JSON.stringify(doc.json.alipay_cert_sn ?? null)}, ` +
+        `not the configured one (${verifier.alipayCertSn}). Alipay may have rotated its certificate: ` +
+        'download the current alipayCertPublicKey_RSA2.crt from the Alipay console.',
+      'ALIPAY_CERT_SN_MISMATCH',
+    );
+  }
+  if (typeof sign !== 'string' || !verifyRawSpan(span, sign, verifier.alipayPublicKey)) {
+    throw new AlipaySignatureError(
+      `The signature of the Alipay gateway's ${method} response does not verify. ` +
+        'Check that alipayPublicKey is the current "Alipay public key" of this app (not the application public key); ' +
+        'otherwise the response was altered in transit.',
+    );
+  }
+  if (failed) throw new AlipayAPIError(method, node, true, signContent);
+  return node;
+}

@@ -1,0 +1,183 @@
+/** AlipayStrategy: "Sign in with Alipay" for the mainland Open Platform. */
+import type { Request } from 'express';
+import { AlipayError } from '../core/errors';
+import { requireVerify } from '../core/options';
+import { absoluteCallbackURL } from '../core/original-url';
+import type { TokenGrant, VerifyFunction, VerifyFunctionWithRequest } from '../core/passport-types';
+import { checkAuthCode, queryOf } from '../core/request-input';
+import { storeState, verifyState, type StateMeta } from '../core/state-store';
+import { SignedExchangeStrategy } from '../core/strategy-base';
+import { AlipayGateway } from './gateway';
+import { normaliseScope, resolveAlipayOptions, type AlipayStrategyOptions } from './options';
+import { buildAlipayProfile, tokenGrantFrom, userInfoProfile, type AlipayProfile, type AlipayTokenParams } from './profile';
+
+/** Options accepted by `passport.authenticate('alipay', options)` besides passport's own. */
+export interface AlipayAuthenticateOptions {
+  scope?: string | string[];
+  callbackURL?: string;
+  /** Application state to keep with the CSRF state (needs `store: true` or a custom store). */
+  state?: unknown;
+  [option: string]: unknown;
+}
+
+/** Longest auth_code accepted from a callback; real codes are 32–40 characters. */
+const MAX_AUTH_CODE_LENGTH = 128;
+/** Alipay echoes `state` only up to 100 ASCII characters. */
+const MAX_STATE_LENGTH = 100;
+/** Parameters that mark a request as Alipay's callback even when it carries no auth_code. */
+const CALLBACK_MARKERS = ['state', 'error', 'error_description', 'app_id', 'source'];
+
+export class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayProfile> {
+  private readonly gateway: AlipayGateway;
+  private readonly appId: string;
+  private readonly authorizationURL: string;
+  private readonly gatewayURL: string;
+  private readonly defaultCallbackURL: string;
+  private readonly defaultScope: string;
+
+  constructor(
+    options: AlipayStrategyOptions & { passReqToCallback?: false },
+    verify: VerifyFunction<AlipayTokenParams, AlipayProfile>,
+  );
+  constructor(
+    options: AlipayStrategyOptions & { passReqToCallback: true },
+    verify: VerifyFunctionWithRequest<AlipayTokenParams, AlipayProfile>,
+  );
+  constructor(
+    options: AlipayStrategyOptions,
+    verify: VerifyFunction<AlipayTokenParams, AlipayProfile> | VerifyFunctionWithRequest<AlipayTokenParams, AlipayProfile>,
+  ) {
+    requireVerify(verify, 'AlipayStrategy');
+    const resolved = resolveAlipayOptions(options);
+    super(
+      {
+        authorizationURL: resolved.authorizationURL,
+        tokenURL: resolved.gatewayURL,
+        clientID: resolved.appId,
+        clientSecret: '',
+        callbackURL: resolved.callbackURL,
+        scope: resolved.scope,
+        state: options.state !== false,
+        store: options.store as never,
+        sessionKey: options.sessionKey,
+        // user info needs an auth_user token, so by default it is only fetched for that scope
+        skipUserProfile: options.skipUserProfile ?? !resolved.scope.split(',').includes('auth_user'),
+        passReqToCallback: options.passReqToCallback as never,
+      },
+      verify as never,
+    );
+    this.name = options.name ?? 'alipay';
+    this.appId = resolved.appId;
+    this.authorizationURL = resolved.authorizationURL;
+    this.gatewayURL = resolved.gatewayURL;
+    this.defaultCallbackURL = resolved.callbackURL;
+    this.defaultScope = resolved.scope;
+    this.gateway = new AlipayGateway(resolved);
+  }
+
+  /**
+   * Without `auth_code`: redirect to Alipay's authorization page. With it: check the code and the
+   * CSRF state, exchange the code, and sign the user in. A request that looks like Alipay's callback
+   * but has no code fails instead of redirecting again (which would loop).
+   */
+  override authenticate(req: Request, options: AlipayAuthenticateOptions = {}): void {
+    const query = queryOf(req);
+    if (query.auth_code !== undefined) return this.handleCallback(req, query, options);
+    if (CALLBACK_MARKERS.some((name) => query[name] !== undefined)) {
+      return this.fail({ message: 'Alipay sign-in was not completed: the callback carries no auth_code.' }, 401);
+    }
+    return this.redirectToAlipay(req, options);
+  }
+
+  /** Exchanges a refresh token (`grant_type=refresh_token`) for new tokens. Keep the new refresh token. */
+  override async refresh(refreshToken: string): Promise<TokenGrant<AlipayTokenParams>> {
+    if (typeof refreshToken !== 'string' || refreshToken === '') {
+      throw new AlipayError('refresh() needs the refresh token string from a previous grant.', 'ALIPAY_REFRESH_TOKEN_REQUIRED');
+    }
+    const payload = await this.gateway.call('alipay.system.oauth.token', {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+    });
+    return tokenGrantFrom(payload);
+  }
+
+  /** Reads the user's nickname, avatar and gender with `alipay.user.info.share` (scope auth_user). */
+  override userProfile(accessToken: string, done: (err?: unknown, profile?: Partial<AlipayProfile>) => void): void {
+    this.gateway.call('alipay.user.info.share', { auth_token: accessToken }).then(
+      (payload) => process.nextTick(done, null, userInfoProfile(payload)),
+      (err: unknown) => process.nextTick(done, err),
+    );
+  }
+
+  protected override async exchangeCode(code: string): Promise<TokenGrant<AlipayTokenParams>> {
+    const payload = await this.gateway.call('alipay.system.oauth.token', { grant_type: 'authorization_code', code });
+    return tokenGrantFrom(payload);
+  }
+
+  protected override buildProfile(
+    grant: TokenGrant<AlipayTokenParams>,
+    userInfo: Partial<AlipayProfile> | undefined,
+  ): AlipayProfile {
+    return buildAlipayProfile(grant, userInfo);
+  }
+
+  private stateMeta(callbackURL: string): StateMeta {
+    return { authorizationURL: this.authorizationURL, tokenURL: this.gatewayURL, clientID: this.appId, callbackURL };
+  }
+
+  private callbackURLFor(req: Request, options: AlipayAuthenticateOptions): string {
+    const configured = typeof options.callbackURL === 'string' ? options.callbackURL : this.defaultCallbackURL;
+    return absoluteCallbackURL(req, configured, this.internals._trustProxy);
+  }
+
+  private handleCallback(req: Request, query: Record<string, unknown>, options: AlipayAuthenticateOptions): void {
+    const problem = checkAuthCode(query.auth_code, 'auth_code', MAX_AUTH_CODE_LENGTH);
+    if (problem) return this.fail({ message: `Invalid Alipay callback: ${problem}.` }, 400);
+    const code = query.auth_code as string;
+    const state = typeof query.state === 'string' ? query.state : undefined;
+    try {
+      verifyState(this.internals._stateStore, req, state, this.stateMeta(this.callbackURLFor(req, options)), (err, ok, info) => {
+        if (err) return this.error(err as Error);
+        if (!ok) return this.fail(info as never, 403);
+        this.completeLogin(req, code, info);
+      });
+    } catch (err) {
+      this.error(err as Error);
+    }
+  }
+
+  private redirectToAlipay(req: Request, options: AlipayAuthenticateOptions): void {
+    let scope: string;
+    let callbackURL: string;
+    try {
+      scope = options.scope === undefined ? this.defaultScope : normaliseScope(options.scope);
+      callbackURL = this.callbackURLFor(req, options);
+    } catch (err) {
+      return this.error(err as Error);
+    }
+    const meta = this.stateMeta(callbackURL);
+    try {
+      storeState(this.internals._stateStore, req, options.state, meta, (err, state) => {
+        if (err) return this.error(err as Error);
+        const url = new URL(this.authorizationURL);
+        url.searchParams.set('app_id', this.appId);
+        url.searchParams.set('scope', scope);
+        url.searchParams.set('redirect_uri', callbackURL);
+        if (state !== undefined && state !== null && state !== '') {
+          if (typeof state !== 'string' || state.length > MAX_STATE_LENGTH || !/^[\x20-\x7e]+$/.test(state)) {
+            return this.error(
+              new AlipayError(
+                `The state store produced a state Alipay cannot echo: it must be ASCII and at most ${MAX_STATE_LENGTH} characters.`,
+                'ALIPAY_STATE_INVALID',
+              ),
+            );
+          }
+          url.searchParams.set('state', state);
+        }
+        this.redirect(url.toString());
+      });
+    } catch (err) {
+      this.error(err as Error);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Reading parameters from an incoming callback request, whatever produced it: Express 4 (plain
+ * `req.query` object), Express 5 (`req.query` is a getter re-parsed on each read) or a bare Node
+ * `http` request (no `req.query` at all). Nothing here writes to the request.
+ */
+import type { IncomingMessage } from 'http';
+
+export type ParamValue = unknown;
+
+export interface CallbackRequest extends IncomingMessage {
+  query?: unknown;
+  body?: unknown;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The query parameters; repeated parameters come back as arrays, as Express parses them. */
+export function queryOf(req: CallbackRequest): Record<string, unknown> {
+  if (isRecord(req.query)) return req.query;
+  const out: Record<string, unknown> = {};
+  const search = new URL(req.url ?? '/', 'http://localhost').searchParams;
+  for (const key of new Set(search.keys())) {
+    const all = search.getAll(key);
+    out[key] = all.length === 1 ? all[0] : all;
+  }
+  return out;
+}
+
+/** The parsed body, when a body parser ran and produced an object. */
+export function bodyOf(req: CallbackRequest): Record<string, unknown> {
+  return isRecord(req.body) ? req.body : {};
+}
+
+/** The first of `names` present in any of `sources`, in order. */
+export function firstParam(sources: Record<string, unknown>[], names: readonly string[]): ParamValue {
+  for (const source of sources) {
+    for (const name of names) {
+      if (Object.prototype.hasOwnProperty.call(source, name) && source[name] !== undefined) return source[name];
+    }
+  }
+  return undefined;
+}
+
+const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
+
+/**
+ * Checks an authorization code taken from a request. Returns an explanation of what is wrong, or
+ * undefined when the code is acceptable; the explanation never repeats the code.
+ */
+export function checkAuthCode(value: unknown, name: string, maxLength: number): string | undefined {
+  if (typeof value !== 'string') return `${name} must be a single string parameter`;
+  if (value.length === 0) return `${name} is empty`;
+  if (value.length > maxLength) return `${name} is longer than ${maxLength} characters`;
+  if (!PRINTABLE_ASCII.test(value)) return `${name} contains characters other than printable ASCII`;
+  return undefined;
+}

@@ -1,0 +1,46 @@
+/**
+ * Calls a passport-oauth2 state store the way passport-oauth2 itself does: stores come in several
+ * arities (`store(req, cb)`, `store(req, meta, cb)`, `store(req, state, meta, cb)`,
+ * `store(req, verifier, state, meta, cb)`; `verify(req, state, cb)` or `verify(req, state, meta, cb)`),
+ * and the arity says which one a store implements.
+ */
+import type { OAuth2Internals } from './strategy-base';
+
+export interface StateMeta {
+  authorizationURL: string;
+  tokenURL: string;
+  clientID: string;
+  callbackURL: string;
+}
+
+type Store = OAuth2Internals['_stateStore'];
+
+export function storeState(
+  store: Store,
+  req: unknown,
+  appState: unknown,
+  meta: StateMeta,
+  done: (err: unknown, state?: unknown) => void,
+): void {
+  switch (store.store.length) {
+    case 5:
+      return store.store(req, undefined, appState, meta, done);
+    case 4:
+      return store.store(req, appState, meta, done);
+    case 3:
+      return store.store(req, meta, done);
+    default:
+      return store.store(req, done);
+  }
+}
+
+export function verifyState(
+  store: Store,
+  req: unknown,
+  providedState: string | undefined,
+  meta: StateMeta,
+  done: (err: unknown, ok?: unknown, info?: unknown) => void,
+): void {
+  if (store.verify.length === 4) return store.verify(req, providedState, meta, done);
+  return store.verify(req, providedState, done);
+}

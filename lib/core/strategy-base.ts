@@ -1,0 +1,102 @@
+/**
+ * What both strategies share on top of passport-oauth2: the code-for-token exchange is replaced by
+ * a signed call to an Alipay gateway, and the end of a login (profile, verify, success) is run here
+ * so typed errors reach passport's `error()` intact instead of being wrapped in InternalOAuthError.
+ */
+import OAuth2Strategy from 'passport-oauth2';
+import type { Request } from 'express';
+import type { TokenGrant, VerifiedCallback } from './passport-types';
+
+type NodeCallback = (err: unknown, ...results: unknown[]) => void;
+
+/** passport-oauth2 internals this package relies on (present in every 1.x release). */
+export interface OAuth2Internals {
+  _verify: (...args: unknown[]) => void;
+  _passReqToCallback?: boolean;
+  _callbackURL?: string;
+  _scope?: string | string[];
+  _trustProxy?: boolean;
+  _stateStore: {
+    store: (...args: unknown[]) => void;
+    verify: (...args: unknown[]) => void;
+  };
+  _loadUserProfile(accessToken: string, done: (err: unknown, profile?: unknown) => void): void;
+  _oauth2: { getOAuthAccessToken: (code: string, params: Record<string, unknown>, callback: NodeCallback) => void };
+}
+
+export abstract class SignedExchangeStrategy<TParams, TProfile> extends OAuth2Strategy {
+  protected constructor(
+    oauth2Options: ConstructorParameters<typeof OAuth2Strategy>[0],
+    verify: ConstructorParameters<typeof OAuth2Strategy>[1],
+  ) {
+    super(oauth2Options, verify);
+    // passport-oauth2-refresh copies this function onto another OAuth2 object and calls it there,
+    // so it must not depend on `this`: the arrow function closes over the strategy.
+    this.internals._oauth2.getOAuthAccessToken = (code, params, callback) => {
+      const grant = params && params.grant_type === 'refresh_token' ? this.refresh(code) : this.exchangeCode(code);
+      grant.then(
+        (g) => process.nextTick(callback, null, g.accessToken, g.refreshToken, g.params),
+        (err: unknown) => process.nextTick(callback, err),
+      );
+    };
+  }
+
+  protected get internals(): OAuth2Internals {
+    return this as unknown as OAuth2Internals;
+  }
+
+  /** Exchanges an authorization code for tokens through the provider's signed API. */
+  protected abstract exchangeCode(code: string): Promise<TokenGrant<TParams>>;
+
+  /** Exchanges a refresh token for new tokens. Keep the refresh token it returns: the old one is spent. */
+  abstract refresh(refreshToken: string): Promise<TokenGrant<TParams>>;
+
+  /** Builds the profile from the token grant and, when it was fetched, the extra user information. */
+  protected abstract buildProfile(grant: TokenGrant<TParams>, userInfo: Partial<TProfile> | undefined): TProfile;
+
+  /**
+   * Ends a login: exchange the code, load the optional user information (honouring
+   * `skipUserProfile`), call the application's verify function in the shape it declared, and report
+   * to passport. Called on the per-request object passport creates, so `this.success` and friends
+   * are that request's.
+   */
+  protected completeLogin(req: Request, code: string, stateInfo?: unknown): void {
+    this.exchangeCode(code).then(
+      (grant) => process.nextTick(() => this.loadProfileAndVerify(req, grant, stateInfo)),
+      (err: unknown) => process.nextTick(() => this.error(err as Error)),
+    );
+  }
+
+  private loadProfileAndVerify(req: Request, grant: TokenGrant<TParams>, stateInfo: unknown): void {
+    this.internals._loadUserProfile(grant.accessToken, (err, userInfo) => {
+      if (err) return this.error(err as Error);
+      let profile: TProfile;
+      try {
+        profile = this.buildProfile(grant, userInfo as Partial<TProfile> | undefined);
+      } catch (e) {
+        return this.error(e as Error);
+      }
+      const verified: VerifiedCallback = (verifyErr, user, info) => {
+        if (verifyErr) return this.error(verifyErr as Error);
+        if (!user) return this.fail(info as never);
+        const details: Record<string, unknown> = { ...(info ?? {}) };
+        if (stateInfo) details.state = stateInfo;
+        this.success(user, details);
+      };
+      const { _verify: verify, _passReqToCallback: passReq } = this.internals;
+      const { accessToken, refreshToken, params } = grant;
+      try {
+        if (passReq) {
+          if (verify.length === 6) verify(req, accessToken, refreshToken, params, profile, verified);
+          else verify(req, accessToken, refreshToken, profile, verified);
+        } else if (verify.length === 5) {
+          verify(accessToken, refreshToken, params, profile, verified);
+        } else {
+          verify(accessToken, refreshToken, profile, verified);
+        }
+      } catch (e) {
+        this.error(e as Error);
+      }
+    });
+  }
+}

@@ -1,0 +1,14 @@
+/** passport-alipay: Passport strategies for Alipay (mainland) and Alipay Macao. */
+import { AlipayStrategy } from './alipay/strategy';
+
+export { AlipayStrategy };
+export type { AlipayStrategyOptions, StateStore } from './alipay/options';
+export type { AlipayAuthenticateOptions } from './alipay/strategy';
+export type { AlipayProfile, AlipayTokenParams } from './alipay/profile';
+export { AlipayAPIError } from './alipay/errors';
+export { AlipayError, AlipayConfigError, AlipaySignatureError, AlipayTransportError } from './core/errors';
+export type { FetchLike, FetchResponseLike } from './core/http';
+export type { KeyInput } from './core/keys';
+export type { TokenGrant, VerifiedCallback, VerifyFunction, VerifyFunctionWithRequest, SkipUserProfileOption } from './core/passport-types';
+/** The mainland strategy is also the package's default `Strategy`, as passport-* packages do. */
+export { AlipayStrategy as Strategy };
