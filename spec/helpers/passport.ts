@@ -1,5 +1,6 @@
 /** Runs a strategy once through chai-passport-strategy and resolves with what it did. */
 import * as chai from 'chai';
+import chaiPassportStrategy from 'chai-passport-strategy';
 import type { Strategy } from 'passport';
 
 export type Outcome =
@@ -18,9 +19,12 @@ interface ChaiPassport {
   };
 }
 
+// chai 6 is ESM: plugins extend the object `use` returns, not the module namespace.
+const chaiPassport = chai.use(chaiPassportStrategy as never) as unknown as ChaiPassport;
+
 export function run(strategy: Strategy, prepare: Prepare = () => {}, options?: Record<string, unknown>): Promise<Outcome> {
   return new Promise((resolve) => {
-    (chai as unknown as ChaiPassport).passport
+    chaiPassport.passport
       .use(strategy)
       .request((req: Record<string, any>) => {
         req.connection = { encrypted: false };
