@@ -1,7 +1,7 @@
 /** Helpers for AlipayStrategy tests: options, signed gateway bodies, nock interceptors. */
 import nock from 'nock';
 import { AlipayStrategy } from '../../lib';
-import type { AlipayStrategyOptions } from '../../lib';
+import type { AlipayStrategyOptions, VerifiedCallback } from '../../lib';
 import { alipaySign, fixture, keys } from './fixtures';
 
 export const APP_ID = '2021000000000001';
@@ -21,7 +21,7 @@ export function alipayOptions(overrides: Partial<AlipayStrategyOptions> = {}): A
   } as AlipayStrategyOptions;
 }
 
-export const verifyUser = (_at: string, _rt: string | undefined, profile: { id: string }, done: (e: unknown, u: unknown) => void) =>
+export const verifyUser = (_at: string, _rt: string | undefined, profile: { id: string }, done: VerifiedCallback) =>
   done(null, { id: profile.id });
 
 export function strategy(overrides: Partial<AlipayStrategyOptions> = {}, verify: any = verifyUser): AlipayStrategy {
