@@ -12,3 +12,8 @@ export type { KeyInput } from './core/keys';
 export type { TokenGrant, VerifiedCallback, VerifyFunction, VerifyFunctionWithRequest, SkipUserProfileOption } from './core/passport-types';
 /** The mainland strategy is also the package's default `Strategy`, as passport-* packages do. */
 export { AlipayStrategy as Strategy };
+
+export { AlipayMacaoStrategy } from './macao/strategy';
+export type { AlipayMacaoStrategyOptions } from './macao/options';
+export type { AlipayMacaoProfile, AlipayMacaoTokenParams, MacaoGrant } from './macao/profile';
+export { AlipayMacaoAPIError } from './macao/errors';

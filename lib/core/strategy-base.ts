@@ -24,7 +24,11 @@ export interface OAuth2Internals {
   _oauth2: { getOAuthAccessToken: (code: string, params: Record<string, unknown>, callback: NodeCallback) => void };
 }
 
-export abstract class SignedExchangeStrategy<TParams, TProfile> extends OAuth2Strategy {
+export abstract class SignedExchangeStrategy<
+  TParams,
+  TProfile,
+  TGrant extends TokenGrant<TParams> = TokenGrant<TParams>,
+> extends OAuth2Strategy {
   protected constructor(
     oauth2Options: ConstructorParameters<typeof OAuth2Strategy>[0],
     verify: ConstructorParameters<typeof OAuth2Strategy>[1],
@@ -46,13 +50,13 @@ export abstract class SignedExchangeStrategy<TParams, TProfile> extends OAuth2St
   }
 
   /** Exchanges an authorization code for tokens through the provider's signed API. */
-  protected abstract exchangeCode(code: string): Promise<TokenGrant<TParams>>;
+  protected abstract exchangeCode(code: string): Promise<TGrant>;
 
   /** Exchanges a refresh token for new tokens. Keep the refresh token it returns: the old one is spent. */
-  abstract refresh(refreshToken: string): Promise<TokenGrant<TParams>>;
+  abstract refresh(refreshToken: string): Promise<TGrant>;
 
   /** Builds the profile from the token grant and, when it was fetched, the extra user information. */
-  protected abstract buildProfile(grant: TokenGrant<TParams>, userInfo: Partial<TProfile> | undefined): TProfile;
+  protected abstract buildProfile(grant: TGrant, userInfo: Partial<TProfile> | undefined): TProfile;
 
   /**
    * Ends a login: exchange the code, load the optional user information (honouring
@@ -67,7 +71,7 @@ export abstract class SignedExchangeStrategy<TParams, TProfile> extends OAuth2St
     );
   }
 
-  private loadProfileAndVerify(req: Request, grant: TokenGrant<TParams>, stateInfo: unknown): void {
+  private loadProfileAndVerify(req: Request, grant: TGrant, stateInfo: unknown): void {
     this.internals._loadUserProfile(grant.accessToken, (err, userInfo) => {
       if (err) return this.error(err as Error);
       let profile: TProfile;

@@ -1,0 +1,111 @@
+/**
+ * The Alipay Macao "request/head/body/signature" envelope (PROTOCOL B2–B4): requests are serialized
+ * once and signed over exactly the bytes sent; responses are verified over the raw `response` text.
+ */
+import type { KeyObject } from 'crypto';
+import { AlipaySignatureError, AlipayTransportError } from '../core/errors';
+import { signSha256WithRsa } from '../core/rsa';
+import { parseObjectSpan, parseSignedJson, verifyRawSpan } from '../core/signed-json';
+import { AlipayMacaoAPIError } from './errors';
+
+export const ENVELOPE_VERSION = '2.0.0';
+
+export interface RequestHead {
+  function: string;
+  clientId: string;
+  reqTime: string;
+  reqMsgId: string;
+  /** getUserInfo and other user-scoped calls carry the access token in the head. */
+  accessToken?: string;
+}
+
+export interface SignedEnvelope {
+  /** The HTTP body: `{"request":R,"signature":"…"}`. */
+  body: string;
+  /** R, the signed text. */
+  request: string;
+  signature: string;
+}
+
+export function buildSignedEnvelope(head: RequestHead, body: Record<string, string>, privateKey: KeyObject): SignedEnvelope {
+  const orderedHead: Record<string, string> = {
+    version: ENVELOPE_VERSION,
+    function: head.function,
+    clientId: head.clientId,
+    reqTime: head.reqTime,
+    reqMsgId: head.reqMsgId,
+  };
+  if (head.accessToken !== undefined) orderedHead.accessToken = head.accessToken;
+  const request = JSON.stringify({ head: orderedHead, body });
+  const signature = signSha256WithRsa(request, privateKey);
+  // Concatenation, not JSON.stringify of a wrapper: the signed bytes are the bytes sent.
+  return { body: `{"request":${request},"signature":"${signature}"}`, request, signature };
+}
+
+/** The API path of a function: `alipay.intl.oauth.auth.applyToken` → `/api/alipay/intl/oauth/auth/applyToken.htm`. */
+export function functionPath(functionName: string): string {
+  return `/api/${functionName.replace(/\./g, '/')}.htm`;
+}
+
+/** One sister-product sample percent-encodes the signature; base64 never contains `%`. */
+function decodeSignature(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  if (!value.includes('%')) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+function objectField(parent: Record<string, unknown>, name: string): Record<string, unknown> {
+  const value = parent[name];
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+export interface ExpectedResponse {
+  function: string;
+  reqMsgId: string;
+  alipayPublicKey: KeyObject;
+}
+
+/**
+ * Returns the verified `response.body` of a successful call, or throws: AlipayMacaoAPIError when
+ * resultStatus is not S, AlipaySignatureError when the response cannot be trusted or answers another
+ * request, AlipayTransportError when it is not an envelope at all.
+ */
+export function readEnvelopeResponse(raw: string, status: number, expected: ExpectedResponse): Record<string, unknown> {
+  const doc = parseSignedJson(raw, status, 'Alipay Macao');
+  const span = doc.member('response');
+  if (span === undefined) {
+    throw new AlipayTransportError('Alipay Macao answered without a "response" member; check gatewayURL.', 'ALIPAY_INVALID_RESPONSE', status);
+  }
+  const response = parseObjectSpan(span, 'Alipay Macao\'s "response"');
+  const head = objectField(response, 'head');
+  const body = objectField(response, 'body');
+  const resultInfo = objectField(body, 'resultInfo');
+  const succeeded = resultInfo.resultStatus === 'S';
+  const signature = decodeSignature(doc.json.signature);
+
+  if (signature === undefined) {
+    if (!succeeded) throw new AlipayMacaoAPIError(expected.function, resultInfo, false);
+    throw new AlipaySignatureError(
+      `Alipay Macao's ${expected.function} response carries no signature; an unsigned success is never accepted.`,
+      'ALIPAY_SIGNATURE_MISSING',
+    );
+  }
+  if (!verifyRawSpan(span, signature, expected.alipayPublicKey)) {
+    throw new AlipaySignatureError(
+      `The signature of Alipay Macao's ${expected.function} response does not verify. ` +
+        "Check that alipayPublicKey is Alipay Macao's public key (not your application's); otherwise the response was altered.",
+    );
+  }
+  if (head.reqMsgId !== expected.reqMsgId || head.function !== expected.function) {
+    throw new AlipaySignatureError(
+      `Alipay Macao's response answers another request (head.function/reqMsgId do not match ${expected.function}); it is rejected.`,
+      'ALIPAY_RESPONSE_MISMATCH',
+    );
+  }
+  if (!succeeded) throw new AlipayMacaoAPIError(expected.function, resultInfo, true);
+  return body;
+}

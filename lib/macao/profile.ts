@@ -1,0 +1,91 @@
+/** The Macao profile and token params, built from verified applyToken and getUserInfo bodies. */
+import { AlipayTransportError } from '../core/errors';
+import type { TokenGrant } from '../core/passport-types';
+
+export interface AlipayMacaoTokenParams {
+  access_token: string;
+  refresh_token?: string;
+  /** When the access token expires: the absolute datetime as Alipay Macao sent it (`expiresIn`). */
+  expires_at?: string;
+  /** When the refresh token expires, as sent (`reExpiresIn`). */
+  refresh_expires_at?: string;
+  /** Seconds until `expires_at`, computed when the token was received. */
+  expires_in?: number;
+  /** Seconds until `refresh_expires_at`. */
+  refresh_expires_in?: number;
+  /** `tokenStatus`, e.g. ACTIVE. */
+  token_status?: string;
+  /** The user's id on the auth site. */
+  auth_site_user_id: string;
+}
+
+export interface AlipayMacaoProfile {
+  provider: 'alipay-macao';
+  /** `authSiteUserId`: the user's stable id on the auth site. */
+  id: string;
+  /** From getUserInfo, when skipUserProfile is false. */
+  mobileNo?: string;
+  phoneNumbers?: { value: string }[];
+  /** The verified response bodies the profile came from, without any token. */
+  _json: Record<string, unknown>;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function secondsUntil(datetime: string | undefined, now: Date): number | undefined {
+  if (datetime === undefined) return undefined;
+  const at = Date.parse(datetime);
+  return Number.isFinite(at) ? Math.round((at - now.getTime()) / 1000) : undefined;
+}
+
+export interface MacaoGrant extends TokenGrant<AlipayMacaoTokenParams> {
+  /** The verified applyToken body without its tokens. */
+  identity: Record<string, unknown>;
+}
+
+/** Turns a verified applyToken body into a grant; a body without token or user id is malformed. */
+export function macaoGrantFrom(body: Record<string, unknown>, now: Date): MacaoGrant {
+  const info = (typeof body.accessTokenInfo === 'object' && body.accessTokenInfo) || {};
+  const tokenInfo = info as Record<string, unknown>;
+  const accessToken = text(tokenInfo.accessToken);
+  const userId = text(body.authSiteUserId);
+  if (!accessToken || !userId) {
+    throw new AlipayTransportError(
+      'The verified applyToken response lacks accessTokenInfo.accessToken or authSiteUserId.',
+      'ALIPAY_INVALID_RESPONSE',
+    );
+  }
+  const params: AlipayMacaoTokenParams = { access_token: accessToken, auth_site_user_id: userId };
+  const refreshToken = text(tokenInfo.refreshToken);
+  const expiresAt = text(tokenInfo.expiresIn);
+  const refreshExpiresAt = text(tokenInfo.reExpiresIn);
+  const tokenStatus = text(tokenInfo.tokenStatus);
+  if (refreshToken) params.refresh_token = refreshToken;
+  if (expiresAt) params.expires_at = expiresAt;
+  if (refreshExpiresAt) params.refresh_expires_at = refreshExpiresAt;
+  const expiresIn = secondsUntil(expiresAt, now);
+  const refreshExpiresIn = secondsUntil(refreshExpiresAt, now);
+  if (expiresIn !== undefined) params.expires_in = expiresIn;
+  if (refreshExpiresIn !== undefined) params.refresh_expires_in = refreshExpiresIn;
+  if (tokenStatus) params.token_status = tokenStatus;
+  const { accessTokenInfo: _tokens, ...identity } = body;
+  return { accessToken, refreshToken, params, identity };
+}
+
+export function userInfoProfile(body: Record<string, unknown>): Partial<AlipayMacaoProfile> {
+  const mobileNo = text(body.mobileNo);
+  const { resultInfo: _result, ...json } = body;
+  return mobileNo ? { mobileNo, phoneNumbers: [{ value: mobileNo }], _json: json } : { _json: json };
+}
+
+export function buildMacaoProfile(grant: MacaoGrant, userInfo: Partial<AlipayMacaoProfile> | undefined): AlipayMacaoProfile {
+  const profile: AlipayMacaoProfile = { provider: 'alipay-macao', id: grant.params.auth_site_user_id, _json: { ...grant.identity } };
+  if (userInfo) {
+    const { _json: infoJson, ...rest } = userInfo;
+    Object.assign(profile, rest);
+    profile._json = { ...profile._json, ...infoJson };
+  }
+  return profile;
+}

@@ -1,0 +1,118 @@
+/** AlipayMacaoStrategy: sign in with Alipay Macao using the authCode issued inside the Alipay MO app. */
+import type { Request } from 'express';
+import { AlipayError } from '../core/errors';
+import { requireVerify } from '../core/options';
+import type { VerifyFunction, VerifyFunctionWithRequest } from '../core/passport-types';
+import { bodyOf, checkAuthCode, firstParam, queryOf } from '../core/request-input';
+import { SignedExchangeStrategy } from '../core/strategy-base';
+import { MacaoClient } from './client';
+import { functionPath } from './envelope';
+import { resolveMacaoOptions, type AlipayMacaoStrategyOptions, type ResolvedMacaoOptions } from './options';
+import {
+  buildMacaoProfile,
+  macaoGrantFrom,
+  userInfoProfile,
+  type AlipayMacaoProfile,
+  type AlipayMacaoTokenParams,
+  type MacaoGrant,
+} from './profile';
+
+export const APPLY_TOKEN = 'alipay.intl.oauth.auth.applyToken';
+export const GET_USER_INFO = 'alipay.intl.user.query.getUserInfo';
+
+/** Alipay Macao caps authCode at 64 characters. */
+const MAX_AUTH_CODE_LENGTH = 64;
+const CODE_NAMES = ['authCode', 'auth_code'];
+
+export class AlipayMacaoStrategy extends SignedExchangeStrategy<AlipayMacaoTokenParams, AlipayMacaoProfile, MacaoGrant> {
+  private readonly client: MacaoClient;
+  private readonly settings: ResolvedMacaoOptions;
+
+  constructor(
+    options: AlipayMacaoStrategyOptions & { passReqToCallback?: false },
+    verify: VerifyFunction<AlipayMacaoTokenParams, AlipayMacaoProfile>,
+  );
+  constructor(
+    options: AlipayMacaoStrategyOptions & { passReqToCallback: true },
+    verify: VerifyFunctionWithRequest<AlipayMacaoTokenParams, AlipayMacaoProfile>,
+  );
+  constructor(
+    options: AlipayMacaoStrategyOptions,
+    verify:
+      | VerifyFunction<AlipayMacaoTokenParams, AlipayMacaoProfile>
+      | VerifyFunctionWithRequest<AlipayMacaoTokenParams, AlipayMacaoProfile>,
+  ) {
+    requireVerify(verify, 'AlipayMacaoStrategy');
+    const resolved = resolveMacaoOptions(options);
+    super(
+      {
+        // Macao has no browser redirect; passport-oauth2 requires an authorization URL all the same.
+        authorizationURL: resolved.gatewayURL,
+        tokenURL: resolved.gatewayURL + functionPath(APPLY_TOKEN),
+        clientID: resolved.clientId,
+        clientSecret: '',
+        skipUserProfile: options.skipUserProfile ?? true,
+        passReqToCallback: options.passReqToCallback as never,
+      },
+      verify as never,
+    );
+    this.name = options.name ?? 'alipay-macao';
+    this.settings = resolved;
+    this.client = new MacaoClient(resolved);
+  }
+
+  /**
+   * Reads the authCode the Alipay MO app gave the page (`authCode` or `auth_code`, in a JSON or form
+   * body or the query string) and signs the user in. Never redirects: there is no Macao
+   * authorization page to send a browser to.
+   */
+  override authenticate(req: Request): void {
+    const code = firstParam([bodyOf(req), queryOf(req)], CODE_NAMES);
+    if (code === undefined) {
+      return this.fail(
+        {
+          message:
+            'Missing authCode: send the code from my.getAuthCode (mini program) or AlipayJSBridge getAuthCode (H5) ' +
+            'as "authCode" in a JSON or form body, or in the query string.',
+        },
+        400,
+      );
+    }
+    const problem = checkAuthCode(code, 'authCode', MAX_AUTH_CODE_LENGTH);
+    if (problem) return this.fail({ message: `Invalid Alipay Macao authCode: ${problem}.` }, 400);
+    this.completeLogin(req, code as string);
+  }
+
+  /** Exchanges a refresh token (`grantType REFRESH_TOKEN`) for new tokens. Keep the new refresh token. */
+  override async refresh(refreshToken: string): Promise<MacaoGrant> {
+    if (typeof refreshToken !== 'string' || refreshToken === '') {
+      throw new AlipayError('refresh() needs the refresh token string from a previous grant.', 'ALIPAY_REFRESH_TOKEN_REQUIRED');
+    }
+    return this.applyToken({ grantType: 'REFRESH_TOKEN', refreshToken });
+  }
+
+  /** Reads the user's mobile number with getUserInfo (only when skipUserProfile is false). */
+  override userProfile(accessToken: string, done: (err?: unknown, profile?: Partial<AlipayMacaoProfile>) => void): void {
+    this.client.call(GET_USER_INFO, { merchantId: this.settings.authMerchantId }, accessToken).then(
+      (body) => process.nextTick(done, null, userInfoProfile(body)),
+      (err: unknown) => process.nextTick(done, err),
+    );
+  }
+
+  protected override exchangeCode(code: string): Promise<MacaoGrant> {
+    return this.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: code });
+  }
+
+  protected override buildProfile(grant: MacaoGrant, userInfo: Partial<AlipayMacaoProfile> | undefined): AlipayMacaoProfile {
+    return buildMacaoProfile(grant, userInfo);
+  }
+
+  private async applyToken(grant: Record<string, string>): Promise<MacaoGrant> {
+    const body = await this.client.call(APPLY_TOKEN, {
+      ...grant,
+      authMerchantId: this.settings.authMerchantId,
+      authSite: this.settings.authSite,
+    });
+    return macaoGrantFrom(body, this.client.clock());
+  }
+}
