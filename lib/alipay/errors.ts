@@ -1,5 +1,6 @@
 /** The error Alipay's mainland gateway returns when it refuses a call. */
 import { AlipayError } from '../core/errors';
+import { fieldText as str } from '../core/fields';
 
 /** What to check for the sub_codes an application can do something about. */
 const ADVICE: Record<string, string> = {
@@ -31,10 +32,6 @@ export interface AlipayErrorFields {
   msg?: unknown;
   sub_code?: unknown;
   sub_msg?: unknown;
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
 /** Alipay answered and said no: `error_response`, or a `sub_code` inside the method's response. */

@@ -1,5 +1,6 @@
 /** The mainland profile and token params, built from verified gateway payloads. */
 import { AlipayTransportError } from '../core/errors';
+import { fieldText as optionalString, mergeUserInfo } from '../core/fields';
 import type { TokenGrant } from '../core/passport-types';
 
 /** The `alipay.system.oauth.token` payload, with the durations as numbers. */
@@ -44,10 +45,6 @@ const TOKEN_FIELDS = new Set(['access_token', 'refresh_token', 'auth_token', 'ac
 /** A copy of a payload without its token fields, safe to keep in a session or a log. */
 export function withoutTokens(payload: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(payload).filter(([key]) => !TOKEN_FIELDS.has(key)));
-}
-
-function optionalString(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
 }
 
 function optionalSeconds(value: unknown): number | undefined {
@@ -107,10 +104,5 @@ export function buildAlipayProfile(
   if (userId) profile.userId = userId;
   if (openId) profile.openId = openId;
   if (unionId) profile.unionId = unionId;
-  if (userInfo) {
-    const { _json: infoJson, ...rest } = userInfo;
-    Object.assign(profile, rest);
-    profile._json = { ...profile._json, ...infoJson };
-  }
-  return profile;
+  return mergeUserInfo(profile, userInfo);
 }

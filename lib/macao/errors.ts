@@ -1,5 +1,6 @@
 /** The error Alipay Macao returns when it refuses a call (resultStatus F or U). */
 import { AlipayError } from '../core/errors';
+import { fieldText as str } from '../core/fields';
 
 const ADVICE: Record<string, string> = {
   AUTH_CODE_INVALID:
@@ -23,10 +24,6 @@ export interface MacaoResultInfo {
   resultCode?: unknown;
   resultCodeId?: unknown;
   resultMsg?: unknown;
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
 export class AlipayMacaoAPIError extends AlipayError {

@@ -1,5 +1,6 @@
 /** The Macao profile and token params, built from verified applyToken and getUserInfo bodies. */
 import { AlipayTransportError } from '../core/errors';
+import { fieldText as text, mergeUserInfo } from '../core/fields';
 import type { TokenGrant } from '../core/passport-types';
 
 export interface AlipayMacaoTokenParams {
@@ -28,10 +29,6 @@ export interface AlipayMacaoProfile {
   phoneNumbers?: { value: string }[];
   /** The verified response bodies the profile came from, without any token. */
   _json: Record<string, unknown>;
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 function secondsUntil(datetime: string | undefined, now: Date): number | undefined {
@@ -82,10 +79,5 @@ export function userInfoProfile(body: Record<string, unknown>): Partial<AlipayMa
 
 export function buildMacaoProfile(grant: MacaoGrant, userInfo: Partial<AlipayMacaoProfile> | undefined): AlipayMacaoProfile {
   const profile: AlipayMacaoProfile = { provider: 'alipay-macao', id: grant.params.auth_site_user_id, _json: { ...grant.identity } };
-  if (userInfo) {
-    const { _json: infoJson, ...rest } = userInfo;
-    Object.assign(profile, rest);
-    profile._json = { ...profile._json, ...infoJson };
-  }
-  return profile;
+  return mergeUserInfo(profile, userInfo);
 }
