@@ -1,0 +1,62 @@
+/** Faults the simulator can inject into its next API answers. */
+import type { ServerResponse } from 'http';
+import { renderAnswer, type SignedAnswer } from './answer';
+import { send } from './http-util';
+
+export type FaultKind =
+  | 'slow' // answer after `delayMs` (default 10 s): beyond any sane client timeout
+  | 'reset' // drop the connection without answering
+  | 'http502' // HTTP 502 with an HTML page, as a broken proxy would
+  | 'truncated' // a body cut in half
+  | 'huge' // a 10 MiB body
+  | 'tampered' // one byte of the signed member changed after signing
+  | 'unsigned' // the signature member left out
+  | 'wrong-cert-sn' // alipay_cert_sn of another certificate (mainland)
+  | 'unknown-result'; // Macao resultStatus U (UNKNOWN_EXCEPTION), signed
+
+export interface Fault {
+  kind: FaultKind;
+  delayMs?: number;
+}
+
+const BAD_GATEWAY_HTML =
+  '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>';
+
+/** Changes one digit or letter inside the signed text, so its signature no longer matches. */
+function tamper(text: string): string {
+  const i = text.search(/[0-9a-zA-Z](?=[^"]*"\s*[,}])/);
+  const at = i >= 0 ? i : Math.floor(text.length / 2);
+  const c = text[at];
+  const swapped = c === '1' ? '2' : /[0-9]/.test(c) ? '1' : c === 'a' ? 'b' : 'a';
+  return text.slice(0, at) + swapped + text.slice(at + 1);
+}
+
+/** Writes `answer` to `res`, altered by `fault` when there is one. */
+export function deliver(res: ServerResponse, answer: SignedAnswer, fault: Fault | undefined, contentType: string): void {
+  switch (fault?.kind) {
+    case 'slow': {
+      const timer = setTimeout(() => deliver(res, answer, undefined, contentType), fault.delayMs ?? 10_000);
+      res.on('close', () => clearTimeout(timer));
+      return;
+    }
+    case 'reset':
+      res.socket?.resetAndDestroy();
+      return;
+    case 'http502':
+      return send(res, 502, 'text/html', BAD_GATEWAY_HTML);
+    case 'truncated': {
+      const body = renderAnswer(answer);
+      return send(res, 200, contentType, body.slice(0, Math.floor(body.length / 2)));
+    }
+    case 'huge':
+      return send(res, 200, contentType, `{"padding":"${'x'.repeat(10 * 1024 * 1024)}",${renderAnswer(answer).slice(1)}`);
+    case 'tampered':
+      return send(res, 200, contentType, renderAnswer({ ...answer, text: tamper(answer.text) }));
+    case 'unsigned':
+      return send(res, 200, contentType, renderAnswer({ ...answer, signature: undefined }));
+    case 'wrong-cert-sn':
+      return send(res, 200, contentType, renderAnswer({ ...answer, extra: { ...answer.extra, alipay_cert_sn: '0'.repeat(32) } }));
+    default:
+      return send(res, 200, contentType, renderAnswer(answer));
+  }
+}

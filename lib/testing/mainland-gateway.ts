@@ -1,0 +1,126 @@
+/**
+ * The simulated mainland OpenAPI gateway (`POST /gateway.do`): alipay.system.oauth.token (both
+ * grants) and alipay.user.info.share, with request signatures checked like the real gateway.
+ */
+import type { KeyObject } from 'crypto';
+import { formatShanghaiTimestamp } from '../core/clock';
+import { verifySha256WithRsa } from '../core/rsa';
+import { buildSignContent } from '../alipay/sign-content';
+import { responseNodeName } from '../alipay/response';
+import { signedAnswer, type SignedAnswer } from './answer';
+import type { Registry, SimulatedApp } from './registry';
+
+/** How far the request timestamp may be from Shanghai's clock before the gateway refuses it. */
+const TIMESTAMP_TOLERANCE_MS = 15 * 60 * 1000;
+
+export interface GatewayContext {
+  registry: Registry;
+  alipayPrivateKey: KeyObject;
+  alipayCertSn?: string;
+  now: () => number;
+}
+
+type Fields = Record<string, unknown>;
+
+class Refusal {
+  constructor(readonly fields: Fields, readonly inNode = false) {}
+}
+
+const refuse = (code: string, msg: string, subCode: string, subMsg: string, inNode = false) =>
+  new Refusal({ code, msg, sub_code: subCode, sub_msg: subMsg }, inNode);
+
+function checkTimestamp(timestamp: string | undefined, now: number): void {
+  const parsed = timestamp && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(timestamp) ? Date.parse(`${timestamp.replace(' ', 'T')}+08:00`) : NaN;
+  if (!Number.isFinite(parsed) || Math.abs(parsed - now) > TIMESTAMP_TOLERANCE_MS) {
+    throw refuse('40002', 'Invalid Arguments', 'isv.invalid-timestamp', `非法的时间戳参数 (gateway time ${formatShanghaiTimestamp(new Date(now))})`);
+  }
+}
+
+function checkRequest(params: Record<string, string>, ctx: GatewayContext): SimulatedApp {
+  for (const name of ['app_id', 'method', 'sign', 'sign_type', 'timestamp', 'version', 'charset']) {
+    if (!params[name]) throw refuse('40001', 'Missing Required Arguments', `isv.missing-${name.replace(/_/g, '-')}`, `缺少${name}参数`);
+  }
+  const app = ctx.registry.apps.get(params.app_id);
+  if (!app) throw refuse('40002', 'Invalid Arguments', 'isv.invalid-app-id', '无效的AppID参数');
+  if (params.sign_type !== 'RSA2') throw refuse('40002', 'Invalid Arguments', 'isv.invalid-signature-type', '无效的签名类型');
+  const content = buildSignContent(params);
+  if (!verifySha256WithRsa(content, params.sign, app.publicKey)) {
+    throw refuse(
+      '40002',
+      'Invalid Arguments',
+      'isv.invalid-signature',
+      `验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：${content}`,
+    );
+  }
+  checkTimestamp(params.timestamp, ctx.now());
+  return app;
+}
+
+function identity(app: SimulatedApp, userId: string, ctx: GatewayContext): Fields {
+  const ids: Fields = {};
+  if (app.idMode !== 'open_id') ids.user_id = userId;
+  if (app.idMode !== 'user_id') ids.open_id = ctx.registry.openIdOf(app.appId, userId);
+  return ids;
+}
+
+function oauthToken(app: SimulatedApp, params: Record<string, string>, ctx: GatewayContext): Fields {
+  const { registry } = ctx;
+  let grant: { userId: string; scope: string };
+  if (params.grant_type === 'authorization_code') {
+    const code = params.code ? registry.consumeCode(params.code, app.appId) : undefined;
+    if (!code) throw refuse('40002', 'Invalid Arguments', 'isv.code-invalid', '授权码code无效');
+    grant = code;
+  } else if (params.grant_type === 'refresh_token') {
+    const used = registry.useRefreshToken(params.refresh_token ?? '', app.appId);
+    if (used.reason === 'used') throw refuse('40002', 'Invalid Arguments', 'isv.refreshed-token-invalid', '刷新令牌已使用');
+    if (!used.grant) throw refuse('40002', 'Invalid Arguments', 'isv.refresh-token-invalid', '刷新令牌refresh_token无效');
+    grant = used.grant;
+  } else {
+    throw refuse('40002', 'Invalid Arguments', 'isv.grant-type-invalid', 'grant_type参数不正确');
+  }
+  const tokens = registry.issueTokens(app.appId, grant.userId, grant.scope);
+  return {
+    access_token: tokens.accessToken,
+    auth_start: formatShanghaiTimestamp(new Date(tokens.issuedAt)),
+    expires_in: registry.lifetimes.accessTokenSec,
+    re_expires_in: registry.lifetimes.refreshTokenSec,
+    refresh_token: tokens.refreshToken,
+    ...identity(app, grant.userId, ctx),
+  };
+}
+
+function userInfo(app: SimulatedApp, params: Record<string, string>, ctx: GatewayContext): Fields {
+  const token = ctx.registry.accessToken(params.auth_token ?? '', app.appId);
+  if (!token || !token.scope.split(',').includes('auth_user')) {
+    throw refuse('20001', 'Insufficient Token Permissions', 'aop.invalid-auth-token', '无效的访问令牌', true);
+  }
+  const user = ctx.registry.user(token.userId);
+  if (!user) throw refuse('20000', 'Service Currently Unavailable', 'isp.unknow-error', '系统繁忙', true);
+  const info: Fields = { code: '10000', msg: 'Success', ...identity(app, user.userId, ctx), nick_name: user.nickName };
+  if (user.avatar) info.avatar = user.avatar;
+  if (user.gender) info.gender = user.gender;
+  if (user.province) info.province = user.province;
+  if (user.city) info.city = user.city;
+  return info;
+}
+
+const METHODS: Record<string, (app: SimulatedApp, params: Record<string, string>, ctx: GatewayContext) => Fields> = {
+  'alipay.system.oauth.token': oauthToken,
+  'alipay.user.info.share': userInfo,
+};
+
+/** Answers one gateway request; `params` merges the query string and the form body. */
+export function answerGateway(params: Record<string, string>, ctx: GatewayContext): SignedAnswer {
+  const extra: Record<string, string> = ctx.alipayCertSn ? { alipay_cert_sn: ctx.alipayCertSn } : {};
+  const method = params.method ?? '';
+  try {
+    const app = checkRequest(params, ctx);
+    const handler = METHODS[method];
+    if (!handler) throw refuse('40004', 'Business Failed', 'isv.invalid-method', `不存在的方法名 ${method}`);
+    return signedAnswer(responseNodeName(method), handler(app, params, ctx), 'sign', ctx.alipayPrivateKey, extra);
+  } catch (e) {
+    if (!(e instanceof Refusal)) throw e;
+    const member = e.inNode && method ? responseNodeName(method) : 'error_response';
+    return signedAnswer(member, e.fields, 'sign', ctx.alipayPrivateKey, extra);
+  }
+}

@@ -1,0 +1,264 @@
+/**
+ * An offline Alipay: the mainland authorization page and OpenAPI gateway, and the Alipay Macao
+ * envelope API with an in-app grant page, on 127.0.0.1. It checks request signatures like the real
+ * services and signs its answers with its own key, so strategies run end to end without a network.
+ */
+import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'crypto';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import { loadPrivateKey, loadPublicKey, type KeyInput } from '../core/keys';
+import { answerGateway } from './mainland-gateway';
+import { answerMacao } from './macao-api';
+import { deliver, type Fault, type FaultKind } from './faults';
+import { formParams, readBody, send } from './http-util';
+import { macaoGrantDecision, macaoGrantPage, mainlandConsentDecision, mainlandConsentPage } from './pages';
+import { Registry, type IdMode, type SimulatedUser } from './registry';
+
+export type { IdMode, SimulatedUser, Fault, FaultKind };
+
+export interface SimulatorOptions {
+  /** Port on 127.0.0.1 (default 0: any free port). */
+  port?: number;
+  /** Alipay's signing key (default: a fresh RSA-2048 pair). */
+  alipayPrivateKey?: KeyInput;
+  /** Sent as alipay_cert_sn in mainland answers (certificate-mode clients check it). */
+  alipayCertSn?: string;
+  /** Test users (default: three sample users). */
+  users?: SimulatedUser[];
+  /** Auth code lifetime in ms (default 180 000: Alipay's 3 minutes). */
+  authCodeTtlMs?: number;
+  accessTokenTtlSec?: number;
+  refreshTokenTtlSec?: number;
+  /** The simulator's clock (ms since epoch), for expiry tests. */
+  now?: () => number;
+}
+
+export interface AppRegistration {
+  appId?: string;
+  name?: string;
+  /** The app's public key; when omitted, createApp generates a key pair. */
+  publicKey?: KeyInput;
+  /** Which user identifier tokens carry (default user_id). */
+  idMode?: IdMode;
+  /** Host names redirect_uri may use (default localhost and 127.0.0.1). */
+  redirectHosts?: string[];
+}
+
+export interface MacaoClientRegistration {
+  clientId?: string;
+  name?: string;
+  authMerchantId?: string;
+  publicKey?: KeyInput;
+  /** Host names the grant page may return the authCode to (default localhost and 127.0.0.1). */
+  returnHosts?: string[];
+}
+
+/** Options ready to spread into `new AlipayStrategy({...})`. */
+export interface SimulatedAppCredentials {
+  appId: string;
+  privateKey: string;
+  alipayPublicKey: string;
+  authorizationURL: string;
+  gatewayURL: string;
+}
+
+/** Options ready to spread into `new AlipayMacaoStrategy({...})`. */
+export interface SimulatedMacaoCredentials {
+  clientId: string;
+  authMerchantId: string;
+  privateKey: string;
+  alipayPublicKey: string;
+  gatewayURL: string;
+}
+
+export interface ApiCall {
+  protocol: 'mainland' | 'macao';
+  /** The gateway method or envelope function. */
+  method: string;
+  fault?: FaultKind;
+}
+
+export interface AlipaySimulator {
+  /** Base address, e.g. http://127.0.0.1:53122 */
+  url: string;
+  authorizationURL: string;
+  gatewayURL: string;
+  /** Macao: the base address to give as gatewayURL. */
+  macaoGatewayURL: string;
+  /** Alipay's public key (PEM, SPKI), to configure as alipayPublicKey. */
+  alipayPublicKey: string;
+  /** Every API call received, in order. */
+  calls: ApiCall[];
+  users: SimulatedUser[];
+  /** Registers an app with its public key, or generates a key pair and returns ready-to-use credentials. */
+  createApp(registration?: AppRegistration): SimulatedAppCredentials;
+  createMacaoClient(registration?: MacaoClientRegistration): SimulatedMacaoCredentials;
+  addUser(user: SimulatedUser): void;
+  /** An auth code as the consent page would issue it, without a browser. */
+  mintAuthCode(appId: string, userId: string, scope?: string): string;
+  mintMacaoAuthCode(clientId: string, userId: string, scope?: string): string;
+  /** The Macao grant page address for a client, returning the authCode to `redirectUri`. */
+  macaoGrantURL(clientId: string, redirectUri: string, scopes?: string): string;
+  /** Applies `fault` to the next `count` API answers (default 1). */
+  injectFault(fault: Fault | FaultKind, count?: number): void;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_USERS: SimulatedUser[] = [
+  {
+    userId: '2088102000000001',
+    nickName: '张三',
+    avatar: 'https://tfs.alipayobjects.com/images/partner/zhangsan.png',
+    gender: 'M',
+    province: '浙江省',
+    city: '杭州市',
+    macaoUserId: '2182123456120001',
+    mobileNo: '853-66120001',
+  },
+  {
+    userId: '2088102000000002',
+    nickName: '李四',
+    gender: 'F',
+    province: '广东省',
+    city: '深圳市',
+    macaoUserId: '2182123456120002',
+    mobileNo: '853-66120002',
+  },
+  { userId: '2088102000000003', nickName: 'Ana Lopes', macaoUserId: '2182123456120003' },
+];
+
+const LOCAL_HOSTS = ['localhost', '127.0.0.1'];
+
+function newKeyPair(): { privateKey: string; publicKey: KeyObject } {
+  const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, publicKey: pair.publicKey };
+}
+
+function digits(n: number): string {
+  let out = '';
+  for (const b of randomBytes(n)) out += String(b % 10);
+  return out;
+}
+
+export async function createAlipaySimulator(options: SimulatorOptions = {}): Promise<AlipaySimulator> {
+  const now = options.now ?? Date.now;
+  const alipayPrivateKey = options.alipayPrivateKey
+    ? loadPrivateKey(options.alipayPrivateKey, 'alipayPrivateKey')
+    : generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  const alipayPublicKey = createPublicKey(alipayPrivateKey).export({ type: 'spki', format: 'pem' }) as string;
+  const registry = new Registry(
+    {
+      authCodeMs: options.authCodeTtlMs ?? 180_000,
+      accessTokenSec: options.accessTokenTtlSec ?? 1_296_000,
+      refreshTokenSec: options.refreshTokenTtlSec ?? 2_592_000,
+    },
+    now,
+  );
+  registry.users.push(...(options.users ?? DEFAULT_USERS));
+  const calls: ApiCall[] = [];
+  const faults: Fault[] = [];
+  const gatewayCtx = { registry, alipayPrivateKey, alipayCertSn: options.alipayCertSn, now };
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const query = Object.fromEntries(url.searchParams);
+    const route = `${req.method} ${url.pathname}`;
+    if (route === 'GET /oauth2/publicAppAuthorize.htm') return mainlandConsentPage(query, { registry }, res);
+    if (route === 'POST /oauth2/consent') return mainlandConsentDecision(formParams(await readBody(req)), { registry }, res);
+    if (route === 'GET /macao/getAuthCode') return macaoGrantPage(query, { registry }, res);
+    if (route === 'POST /macao/consent') return macaoGrantDecision(formParams(await readBody(req)), { registry }, res);
+    if (route === 'POST /gateway.do') {
+      const params = { ...query, ...formParams(await readBody(req)) };
+      const fault = faults.shift();
+      calls.push({ protocol: 'mainland', method: params.method ?? '', fault: fault?.kind });
+      return deliver(res, answerGateway(params, gatewayCtx), fault, 'text/html;charset=utf-8');
+    }
+    const api = /^POST \/api\/(.+)\.htm$/.exec(route);
+    if (api) {
+      const functionName = api[1].replace(/\//g, '.');
+      const raw = await readBody(req);
+      const fault = faults.shift();
+      calls.push({ protocol: 'macao', method: functionName, fault: fault?.kind });
+      const answer = answerMacao(functionName, raw, { registry, alipayPrivateKey, now }, fault?.kind === 'unknown-result' ? 'U' : undefined);
+      return deliver(res, answer, fault, 'application/json;charset=UTF-8');
+    }
+    send(res, 404, 'text/plain', 'passport-alipay simulator: no such page\n');
+  }
+
+  const server = http.createServer({ keepAlive: true }, (req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) send(res, 400, 'text/plain', 'bad request\n');
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: base,
+    authorizationURL: `${base}/oauth2/publicAppAuthorize.htm`,
+    gatewayURL: `${base}/gateway.do`,
+    macaoGatewayURL: base,
+    alipayPublicKey,
+    calls,
+    users: registry.users,
+    createApp(registration = {}) {
+      const generated = registration.publicKey ? undefined : newKeyPair();
+      const appId = registration.appId ?? `2021${digits(12)}`;
+      registry.apps.set(appId, {
+        appId,
+        name: registration.name ?? `Test app ${appId}`,
+        publicKey: generated?.publicKey ?? loadPublicKey(registration.publicKey, 'publicKey'),
+        idMode: registration.idMode ?? 'user_id',
+        redirectHosts: registration.redirectHosts ?? LOCAL_HOSTS,
+      });
+      return {
+        appId,
+        privateKey: generated?.privateKey ?? '',
+        alipayPublicKey,
+        authorizationURL: `${base}/oauth2/publicAppAuthorize.htm`,
+        gatewayURL: `${base}/gateway.do`,
+      };
+    },
+    createMacaoClient(registration = {}) {
+      const generated = registration.publicKey ? undefined : newKeyPair();
+      const clientId = registration.clientId ?? `SIM${randomBytes(6).toString('hex').toUpperCase()}`;
+      const authMerchantId = registration.authMerchantId ?? `2182${digits(12)}`;
+      registry.macaoClients.set(clientId, {
+        clientId,
+        name: registration.name ?? `Test merchant ${clientId}`,
+        authMerchantId,
+        publicKey: generated?.publicKey ?? loadPublicKey(registration.publicKey, 'publicKey'),
+        returnHosts: registration.returnHosts ?? LOCAL_HOSTS,
+      });
+      return { clientId, authMerchantId, privateKey: generated?.privateKey ?? '', alipayPublicKey, gatewayURL: base };
+    },
+    addUser(user) {
+      registry.users.push(user);
+    },
+    mintAuthCode(appId, userId, scope = 'auth_base') {
+      return registry.mintCode(appId, userId, scope);
+    },
+    mintMacaoAuthCode(clientId, userId, scope = 'auth_base') {
+      return registry.mintCode(clientId, userId, scope);
+    },
+    macaoGrantURL(clientId, redirectUri, scopes = 'auth_base') {
+      const url = new URL(`${base}/macao/getAuthCode`);
+      url.searchParams.set('clientId', clientId);
+      url.searchParams.set('scopes', scopes);
+      url.searchParams.set('redirect_uri', redirectUri);
+      return url.toString();
+    },
+    injectFault(fault, count = 1) {
+      const f = typeof fault === 'string' ? { kind: fault } : fault;
+      for (let i = 0; i < count; i++) faults.push(f);
+    },
+    close() {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
