@@ -9,7 +9,17 @@ export { AlipayAPIError } from './alipay/errors';
 export { AlipayError, AlipayConfigError, AlipaySignatureError, AlipayTransportError } from './core/errors';
 export type { FetchLike, FetchResponseLike } from './core/http';
 export type { KeyInput } from './core/keys';
-export type { TokenGrant, VerifiedCallback, VerifyFunction, VerifyFunctionWithRequest, SkipUserProfileOption } from './core/passport-types';
+export type {
+  SkipUserProfileOption,
+  TokenGrant,
+  VerifiedCallback,
+  VerifyFunction,
+  VerifyFunctionWithRequest,
+  VerifyWithParams,
+  VerifyWithProfile,
+  VerifyWithRequest,
+  VerifyWithRequestAndParams,
+} from './core/passport-types';
 /** The mainland strategy is also the package's default `Strategy`, as passport-* packages do. */
 export { AlipayStrategy as Strategy };
 

@@ -29,11 +29,22 @@ describe('the published package', () => {
       writeFileSync(
         join(dir, 'consumer.ts'),
         [
-          "import { AlipayStrategy, AlipayAPIError, type AlipayProfile, type VerifiedCallback } from 'passport-alipay';",
-          "const s = new AlipayStrategy({ appId: '1', privateKey: 'k', alipayPublicKey: 'k', callbackURL: '/cb' },",
-          '  (accessToken: string, refreshToken: string | undefined, profile: AlipayProfile, done: VerifiedCallback) => done(null, { id: profile.id }));',
+          "import { AlipayStrategy, AlipayMacaoStrategy, AlipayAPIError, type VerifyWithParams, type VerifyWithRequestAndParams, type AlipayTokenParams, type AlipayProfile, type AlipayMacaoTokenParams, type AlipayMacaoProfile, type VerifiedCallback } from 'passport-alipay';",
+          "import { createAlipaySimulator } from 'passport-alipay/testing';",
+          "const options = { appId: '1', privateKey: 'k', alipayPublicKey: 'k', callbackURL: '/cb' };",
+          '// untyped (profile, done) verify functions get their parameter types from the constructor overloads',
+          'const a = new AlipayStrategy(options, (accessToken, refreshToken, profile, done) => done(null, { id: profile.openId ?? profile.id }));',
+          'const c = new AlipayStrategy({ ...options, passReqToCallback: true }, (req, accessToken, refreshToken, profile, done) => done(null, { ip: req.ip }));',
+          "const macaoOptions = { clientId: 'c', authMerchantId: 'm', privateKey: 'k', alipayPublicKey: 'k' };",
+          'const m = new AlipayMacaoStrategy(macaoOptions, (accessToken, refreshToken, profile, done) => done(null, { id: profile.id }));',
+          '// the shapes with params are named by their exported types',
+          'const verify5: VerifyWithParams<AlipayTokenParams, AlipayProfile> = (at, rt, params, profile, done) => done(null, { e: params.expires_in });',
+          'const b = new AlipayStrategy(options, verify5);',
+          'const verify6: VerifyWithRequestAndParams<AlipayTokenParams, AlipayProfile> = (req, at, rt, params, profile, done) => done(null, { ip: req.ip });',
+          'const d = new AlipayStrategy({ ...options, passReqToCallback: true }, verify6);',
+          'const n = new AlipayMacaoStrategy(macaoOptions, (at: string, rt: string, params: AlipayMacaoTokenParams, profile: AlipayMacaoProfile, done: VerifiedCallback) => done(null, { at: params.expires_at }));',
           'const e: AlipayAPIError | undefined = undefined;',
-          'export { s, e };',
+          'export { a, b, c, d, m, n, e, createAlipaySimulator };',
         ].join('\n'),
       );
       execFileSync(

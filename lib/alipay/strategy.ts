@@ -3,7 +3,15 @@ import type { Request } from 'express';
 import { AlipayError } from '../core/errors';
 import { requireVerify } from '../core/options';
 import { absoluteCallbackURL } from '../core/original-url';
-import type { TokenGrant, VerifyFunction, VerifyFunctionWithRequest } from '../core/passport-types';
+import type {
+  TokenGrant,
+  VerifyFunction,
+  VerifyFunctionWithRequest,
+  VerifyWithParams,
+  VerifyWithProfile,
+  VerifyWithRequest,
+  VerifyWithRequestAndParams,
+} from '../core/passport-types';
 import { checkAuthCode, queryOf } from '../core/request-input';
 import { storeState, verifyState, type StateMeta } from '../core/state-store';
 import { SignedExchangeStrategy } from '../core/strategy-base';
@@ -35,13 +43,15 @@ export class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, Al
   private readonly defaultCallbackURL: string;
   private readonly defaultScope: string;
 
+  constructor(options: AlipayStrategyOptions & { passReqToCallback?: false }, verify: VerifyWithProfile<AlipayProfile>);
   constructor(
     options: AlipayStrategyOptions & { passReqToCallback?: false },
-    verify: VerifyFunction<AlipayTokenParams, AlipayProfile>,
+    verify: VerifyWithParams<AlipayTokenParams, AlipayProfile>,
   );
+  constructor(options: AlipayStrategyOptions & { passReqToCallback: true }, verify: VerifyWithRequest<AlipayProfile>);
   constructor(
     options: AlipayStrategyOptions & { passReqToCallback: true },
-    verify: VerifyFunctionWithRequest<AlipayTokenParams, AlipayProfile>,
+    verify: VerifyWithRequestAndParams<AlipayTokenParams, AlipayProfile>,
   );
   constructor(
     options: AlipayStrategyOptions,

@@ -4,27 +4,47 @@ import type { Request } from 'express';
 /** Passport's verify callback: `done(err)`, `done(null, false, info)` or `done(null, user, info)`. */
 export type VerifiedCallback = (err?: unknown, user?: Express.User | false | null, info?: object) => void;
 
-/** The four verify shapes passport-oauth2 recognises, chosen by the function's arity. */
-export type VerifyFunction<TParams, TProfile> =
-  | ((accessToken: string, refreshToken: string | undefined, profile: TProfile, done: VerifiedCallback) => void)
-  | ((
-      accessToken: string,
-      refreshToken: string | undefined,
-      params: TParams,
-      profile: TProfile,
-      done: VerifiedCallback,
-    ) => void);
+/*
+ * The four verify shapes passport-oauth2 recognises, chosen by the function's arity. Each strategy
+ * declares one constructor overload per shape, so an untyped arrow function gets its parameter
+ * types from the overload its arity selects. `refreshToken` is '' when the provider sent none.
+ */
+export type VerifyWithProfile<TProfile> = (
+  accessToken: string,
+  refreshToken: string,
+  profile: TProfile,
+  done: VerifiedCallback,
+) => void;
 
+export type VerifyWithParams<TParams, TProfile> = (
+  accessToken: string,
+  refreshToken: string,
+  params: TParams,
+  profile: TProfile,
+  done: VerifiedCallback,
+) => void;
+
+export type VerifyWithRequest<TProfile> = (
+  req: Request,
+  accessToken: string,
+  refreshToken: string,
+  profile: TProfile,
+  done: VerifiedCallback,
+) => void;
+
+export type VerifyWithRequestAndParams<TParams, TProfile> = (
+  req: Request,
+  accessToken: string,
+  refreshToken: string,
+  params: TParams,
+  profile: TProfile,
+  done: VerifiedCallback,
+) => void;
+
+export type VerifyFunction<TParams, TProfile> = VerifyWithProfile<TProfile> | VerifyWithParams<TParams, TProfile>;
 export type VerifyFunctionWithRequest<TParams, TProfile> =
-  | ((req: Request, accessToken: string, refreshToken: string | undefined, profile: TProfile, done: VerifiedCallback) => void)
-  | ((
-      req: Request,
-      accessToken: string,
-      refreshToken: string | undefined,
-      params: TParams,
-      profile: TProfile,
-      done: VerifiedCallback,
-    ) => void);
+  | VerifyWithRequest<TProfile>
+  | VerifyWithRequestAndParams<TParams, TProfile>;
 
 /** The tokens one exchange produced. */
 export interface TokenGrant<TParams> {

@@ -88,7 +88,8 @@ export abstract class SignedExchangeStrategy<
         this.success(user, details);
       };
       const { _verify: verify, _passReqToCallback: passReq } = this.internals;
-      const { accessToken, refreshToken, params } = grant;
+      const { accessToken, params } = grant;
+      const refreshToken = grant.refreshToken ?? '';
       try {
         if (passReq) {
           if (verify.length === 6) verify(req, accessToken, refreshToken, params, profile, verified);

@@ -2,7 +2,14 @@
 import type { Request } from 'express';
 import { AlipayError } from '../core/errors';
 import { requireVerify } from '../core/options';
-import type { VerifyFunction, VerifyFunctionWithRequest } from '../core/passport-types';
+import type {
+  VerifyFunction,
+  VerifyFunctionWithRequest,
+  VerifyWithParams,
+  VerifyWithProfile,
+  VerifyWithRequest,
+  VerifyWithRequestAndParams,
+} from '../core/passport-types';
 import { bodyOf, checkAuthCode, firstParam, queryOf } from '../core/request-input';
 import { SignedExchangeStrategy } from '../core/strategy-base';
 import { MacaoClient } from './client';
@@ -28,13 +35,15 @@ export class AlipayMacaoStrategy extends SignedExchangeStrategy<AlipayMacaoToken
   private readonly client: MacaoClient;
   private readonly settings: ResolvedMacaoOptions;
 
+  constructor(options: AlipayMacaoStrategyOptions & { passReqToCallback?: false }, verify: VerifyWithProfile<AlipayMacaoProfile>);
   constructor(
     options: AlipayMacaoStrategyOptions & { passReqToCallback?: false },
-    verify: VerifyFunction<AlipayMacaoTokenParams, AlipayMacaoProfile>,
+    verify: VerifyWithParams<AlipayMacaoTokenParams, AlipayMacaoProfile>,
   );
+  constructor(options: AlipayMacaoStrategyOptions & { passReqToCallback: true }, verify: VerifyWithRequest<AlipayMacaoProfile>);
   constructor(
     options: AlipayMacaoStrategyOptions & { passReqToCallback: true },
-    verify: VerifyFunctionWithRequest<AlipayMacaoTokenParams, AlipayMacaoProfile>,
+    verify: VerifyWithRequestAndParams<AlipayMacaoTokenParams, AlipayMacaoProfile>,
   );
   constructor(
     options: AlipayMacaoStrategyOptions,

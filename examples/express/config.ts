@@ -1,0 +1,75 @@
+/**
+ * The demo's configuration, from the environment. Without ALIPAY_* variables the demo runs against
+ * the built-in simulator; with them it talks to real Alipay (or Alipay's sandbox).
+ */
+export interface MainlandConfig {
+  appId: string;
+  privateKey: string;
+  alipayPublicKey: string;
+  sandbox?: boolean;
+  authorizationURL?: string;
+  gatewayURL?: string;
+}
+
+export interface MacaoConfig {
+  clientId: string;
+  authMerchantId: string;
+  privateKey: string;
+  alipayPublicKey: string;
+  gatewayURL?: string;
+}
+
+export interface DemoConfig {
+  port: number;
+  /** Pins the embedded simulator's port (default: any free port). */
+  simulatorPort?: number;
+  /** The public base address of the demo, used for callback URLs (default http://localhost:PORT). */
+  baseURL?: string;
+  sessionSecret?: string;
+  redisURL?: string;
+  /** Which user id the simulated mainland app receives (user_id, open_id or both). */
+  simulatorIdMode?: 'user_id' | 'open_id' | 'both';
+  /** Mainland scope (default auth_user, so the profile page shows nickname and avatar). */
+  scope?: string;
+  mainland?: MainlandConfig;
+  macao?: MacaoConfig;
+}
+
+function required(env: NodeJS.ProcessEnv, names: string[], what: string): void {
+  const missing = names.filter((n) => !env[n]);
+  if (missing.length) throw new Error(`${what} needs ${missing.join(', ')} (see examples/express/.env.example)`);
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig {
+  const config: DemoConfig = {
+    port: Number(env.PORT ?? 3000),
+    simulatorPort: env.SIMULATOR_PORT ? Number(env.SIMULATOR_PORT) : undefined,
+    baseURL: env.BASE_URL,
+    sessionSecret: env.SESSION_SECRET,
+    redisURL: env.REDIS_URL,
+    simulatorIdMode: (env.SIMULATOR_ID_MODE as DemoConfig['simulatorIdMode']) ?? 'user_id',
+    scope: env.ALIPAY_SCOPE,
+  };
+  if (env.ALIPAY_APP_ID) {
+    required(env, ['ALIPAY_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY'], 'Alipay (mainland)');
+    config.mainland = {
+      appId: env.ALIPAY_APP_ID,
+      privateKey: env.ALIPAY_PRIVATE_KEY as string,
+      alipayPublicKey: env.ALIPAY_PUBLIC_KEY as string,
+      sandbox: env.ALIPAY_SANDBOX === '1' || env.ALIPAY_SANDBOX === 'true',
+      authorizationURL: env.ALIPAY_AUTHORIZATION_URL,
+      gatewayURL: env.ALIPAY_GATEWAY_URL,
+    };
+  }
+  if (env.ALIPAY_MACAO_CLIENT_ID) {
+    required(env, ['ALIPAY_MACAO_MERCHANT_ID', 'ALIPAY_MACAO_PRIVATE_KEY', 'ALIPAY_MACAO_PUBLIC_KEY'], 'Alipay Macao');
+    config.macao = {
+      clientId: env.ALIPAY_MACAO_CLIENT_ID,
+      authMerchantId: env.ALIPAY_MACAO_MERCHANT_ID as string,
+      privateKey: env.ALIPAY_MACAO_PRIVATE_KEY as string,
+      alipayPublicKey: env.ALIPAY_MACAO_PUBLIC_KEY as string,
+      gatewayURL: env.ALIPAY_MACAO_GATEWAY_URL,
+    };
+  }
+  return config;
+}
