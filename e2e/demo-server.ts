@@ -1,0 +1,36 @@
+/** Starts the demo app in-process on a free port, for browser and load tests. */
+import type { Server } from 'http';
+import { createServer } from 'net';
+import { createDemo, type Demo } from '../examples/express/app';
+import type { DemoConfig } from '../examples/express/config';
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface RunningDemo {
+  url: string;
+  demo: Demo;
+  stop(): Promise<void>;
+}
+
+export async function startDemo(config: Partial<DemoConfig> = {}): Promise<RunningDemo> {
+  const port = config.port ?? (await freePort());
+  const demo = await createDemo({ port, sessionSecret: 'e2e-secret', ...config });
+  const server: Server = await new Promise((resolve) => {
+    const s = demo.app.listen(port, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    url: `http://localhost:${port}`,
+    demo,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await demo.close();
+    },
+  };
+}
