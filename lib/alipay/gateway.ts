@@ -21,10 +21,13 @@ type Params = Record<string, string | undefined>;
 export class AlipayGateway {
   private readonly config: GatewayConfig;
   private readonly clock: Clock;
+  /** The gateway address ready for the query string to be appended (parsed once, not per call). */
+  private readonly urlPrefix: string;
 
   constructor(config: GatewayConfig) {
     this.config = config;
     this.clock = config.clock ?? systemClock;
+    this.urlPrefix = config.gatewayURL + (new URL(config.gatewayURL).search ? '&' : '?');
   }
 
   /**
@@ -46,10 +49,7 @@ export class AlipayGateway {
     };
     const signContent = buildSignContent({ ...common, ...business });
     const sign = signSha256WithRsa(signContent, this.config.privateKey);
-    const url = new URL(this.config.gatewayURL);
-    const query = encodeForm({ ...common, sign });
-    url.search = url.search ? `${url.search}&${query}` : query;
-    return { url: url.toString(), body: encodeForm(business), signContent };
+    return { url: this.urlPrefix + encodeForm({ ...common, sign }), body: encodeForm(business), signContent };
   }
 
   /**

@@ -146,7 +146,7 @@ export class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, Al
     const code = query.auth_code as string;
     const state = typeof query.state === 'string' ? query.state : undefined;
     try {
-      verifyState(this.internals._stateStore, req, state, this.stateMeta(this.callbackURLFor(req, options)), (err, ok, info) => {
+      verifyState(this.internals._stateStore, req, state, () => this.stateMeta(this.callbackURLFor(req, options)), (err, ok, info) => {
         if (err) return this.error(err as Error);
         if (!ok) return this.fail(info as never, 403);
         this.completeLogin(req, code, info);

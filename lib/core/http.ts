@@ -67,7 +67,8 @@ export async function postForText(
   settings: HttpSettings,
 ): Promise<TextResponse> {
   const maxBytes = settings.maxBytes ?? MAX_RESPONSE_BYTES;
-  const host = new URL(url).host;
+  // Only error messages need the host; parse it only then.
+  const host = () => new URL(url).host;
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -85,7 +86,7 @@ export async function postForText(
     const declared = Number(response.headers.get('content-length'));
     if (declared > maxBytes) {
       throw new AlipayTransportError(
-        `Alipay (${host}) announced a body of ${declared} bytes, over the ${maxBytes}-byte limit; refusing to read it.`,
+        `Alipay (${host()}) announced a body of ${declared} bytes, over the ${maxBytes}-byte limit; refusing to read it.`,
         'ALIPAY_RESPONSE_TOO_LARGE',
         response.status,
       );
@@ -93,7 +94,7 @@ export async function postForText(
     const text = await readCapped(response.body, maxBytes, response.status);
     if (response.status < 200 || response.status > 299) {
       throw new AlipayTransportError(
-        `Alipay (${host}) answered HTTP ${response.status}; the gateway may be down or a proxy may be in the way.`,
+        `Alipay (${host()}) answered HTTP ${response.status}; the gateway may be down or a proxy may be in the way.`,
         'ALIPAY_HTTP_STATUS',
         response.status,
       );
@@ -105,13 +106,13 @@ export async function postForText(
     if (err instanceof AlipayTransportError) throw err;
     if (timedOut) {
       throw new AlipayTransportError(
-        `Alipay (${host}) did not answer within ${settings.timeout} ms (the timeout option).`,
+        `Alipay (${host()}) did not answer within ${settings.timeout} ms (the timeout option).`,
         'ALIPAY_TIMEOUT',
       );
     }
     const code = (err as { code?: unknown }).code;
     throw new AlipayTransportError(
-      `Could not reach Alipay (${host})${typeof code === 'string' ? `: ${code}` : ''}; check network access and the gateway URL.`,
+      `Could not reach Alipay (${host()})${typeof code === 'string' ? `: ${code}` : ''}; check network access and the gateway URL.`,
       'ALIPAY_NETWORK_ERROR',
     );
   } finally {

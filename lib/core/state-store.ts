@@ -34,13 +34,14 @@ export function storeState(
   }
 }
 
+/** `meta` is a function: computing it resolves the callback URL, which most stores never read. */
 export function verifyState(
   store: Store,
   req: unknown,
   providedState: string | undefined,
-  meta: StateMeta,
+  meta: () => StateMeta,
   done: (err: unknown, ok?: unknown, info?: unknown) => void,
 ): void {
-  if (store.verify.length === 4) return store.verify(req, providedState, meta, done);
+  if (store.verify.length === 4) return store.verify(req, providedState, meta(), done);
   return store.verify(req, providedState, done);
 }
