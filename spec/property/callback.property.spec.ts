@@ -9,17 +9,21 @@ import { expectAction, run, type Outcome } from '../helpers/passport';
 import { gatewayBody, node, strategy } from '../helpers/alipay';
 import { envelopeBody, macaoStrategy, responseText, expiryVars } from '../helpers/macao';
 
+async function* once(text: string) {
+  yield Buffer.from(text);
+}
+
 /** A gateway that refuses every code (signed, as Alipay would): any exchange ends in an error. */
 const mainlandGateway: FetchLike = async () => ({
   status: 200,
   headers: { get: () => null },
-  body: [Buffer.from(gatewayBody('error_response', node('error-code-invalid')))],
+  body: once(gatewayBody('error_response', node('error-code-invalid'))),
 });
 
 const macaoGateway: FetchLike = async (_url, init) => {
   const head = JSON.parse(init.body).request.head;
   const text = responseText('result-AUTH_CODE_INVALID', { reqMsgId: head.reqMsgId, function: head.function, ...expiryVars() });
-  return { status: 200, headers: { get: () => null }, body: [Buffer.from(envelopeBody(text))] };
+  return { status: 200, headers: { get: () => null }, body: once(envelopeBody(text)) };
 };
 
 const hostileValue = fc.oneof(

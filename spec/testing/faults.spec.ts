@@ -1,9 +1,22 @@
 import { expect } from 'chai';
+import * as http from 'http';
 import { AlipayMacaoAPIError, AlipayMacaoStrategy, AlipaySignatureError, AlipayStrategy, AlipayTransportError } from '../../lib';
 import { createAlipaySimulator, type AlipaySimulator, type FaultKind } from '../../lib/testing';
 import { expectAction, run } from '../helpers/passport';
+import { certs, keys } from '../helpers/fixtures';
+import { certificateSn, loadCertificate } from '../../lib/alipay/cert-sn';
 
 const TIMEOUT = 300;
+
+function openSockets(): number {
+  return process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+}
+
+/** Waits for sockets closed by a failed exchange to be released; returns how many remain open. */
+async function socketsAfterSettling(baseline: number): Promise<number> {
+  for (let i = 0; i < 50 && openSockets() > baseline; i++) await new Promise((r) => setTimeout(r, 20));
+  return openSockets();
+}
 
 describe('simulator faults reach the strategies as documented errors', () => {
   let sim: AlipaySimulator;
@@ -12,20 +25,25 @@ describe('simulator faults reach the strategies as documented errors', () => {
   });
   after(() => sim.close());
 
+  // Without keep-alive every socket the exchange opened must be gone once it has failed.
+  const agent = new http.Agent({ keepAlive: false });
+
+  /** Prepares a login (keys, app, code) and returns the function that runs it. */
   function mainlandLogin() {
     const app = sim.createApp();
-    const s = new AlipayStrategy({ ...app, callbackURL: 'http://localhost/cb', state: false, timeout: TIMEOUT } as never, (_a: string, _r: string, p: any, done: any) =>
+    const s = new AlipayStrategy({ ...app, callbackURL: 'http://localhost/cb', state: false, timeout: TIMEOUT, agent } as never, (_a: string, _r: string, p: any, done: any) =>
       done(null, p),
     );
     const code = sim.mintAuthCode(app.appId, '2088102000000001');
-    return run(s, (req) => (req.query = { auth_code: code }));
+    return () => run(s, (req) => (req.query = { auth_code: code }));
   }
 
+  /** Prepares a login (keys, app, code) and returns the function that runs it. */
   function macaoLogin() {
     const client = sim.createMacaoClient();
-    const s = new AlipayMacaoStrategy({ ...client, timeout: TIMEOUT } as never, (_a: string, _r: string, p: any, done: any) => done(null, p));
+    const s = new AlipayMacaoStrategy({ ...client, timeout: TIMEOUT, agent } as never, (_a: string, _r: string, p: any, done: any) => done(null, p));
     const code = sim.mintMacaoAuthCode(client.clientId, '2088102000000001');
-    return run(s, (req) => (req.body = { authCode: code }));
+    return () => run(s, (req) => (req.body = { authCode: code }));
   }
 
   const cases: Array<[FaultKind, new (...a: any[]) => Error, string]> = [
@@ -39,35 +57,65 @@ describe('simulator faults reach the strategies as documented errors', () => {
   ];
 
   for (const [fault, type, code] of cases) {
-    it(`mainland: ${fault} gives ${type.name} ${code} with one gateway call`, async () => {
-      sim.injectFault(fault);
-      const before = sim.calls.length;
-      const started = Date.now();
-      const { err } = expectAction(await mainlandLogin(), 'error');
-      expect(err).to.be.instanceOf(type).and.include({ code });
-      expect(Date.now() - started).to.be.below(TIMEOUT + 1000);
-      expect(sim.calls.length - before).to.equal(1);
-    });
-
-    it(`Macao: ${fault} gives ${type.name} ${code} with one call`, async () => {
-      sim.injectFault(fault);
-      const before = sim.calls.length;
-      const { err } = expectAction(await macaoLogin(), 'error');
-      expect(err).to.be.instanceOf(type).and.include({ code });
-      expect(sim.calls.length - before).to.equal(1);
-    });
+    for (const [protocol, login] of [
+      ['mainland', mainlandLogin],
+      ['Macao', macaoLogin],
+    ] as const) {
+      it(`${protocol}: ${fault} gives ${type.name} ${code} in time, with one call and no socket left open`, async () => {
+        const attempt = login();
+        const sockets = openSockets();
+        const before = sim.calls.length;
+        sim.injectFault(fault);
+        const started = Date.now();
+        const { err } = expectAction(await attempt(), 'error');
+        expect(err).to.be.instanceOf(type).and.include({ code });
+        expect(Date.now() - started).to.be.below(TIMEOUT + 500);
+        expect(sim.calls.length - before).to.equal(1);
+        expect(await socketsAfterSettling(sockets)).to.be.at.most(sockets);
+      });
+    }
   }
 
   it('Macao: unknown-result gives a retryable AlipayMacaoAPIError U', async () => {
     sim.injectFault('unknown-result');
-    const { err } = expectAction(await macaoLogin(), 'error');
+    const { err } = expectAction(await macaoLogin()(), 'error');
     expect(err).to.be.instanceOf(AlipayMacaoAPIError).and.include({ resultStatus: 'U', retryable: true });
   });
 
   it('a fault applies to the given number of calls only', async () => {
     sim.injectFault('http502', 2);
-    expectAction(await mainlandLogin(), 'error');
-    expectAction(await mainlandLogin(), 'error');
-    expectAction(await mainlandLogin(), 'success');
+    expectAction(await mainlandLogin()(), 'error');
+    expectAction(await mainlandLogin()(), 'error');
+    expectAction(await mainlandLogin()(), 'success');
+  });
+});
+
+describe('simulator faults in certificate mode', () => {
+  let sim: AlipaySimulator;
+  before(async () => {
+    // The simulator signs with the key of the fixture Alipay certificate and announces its SN.
+    sim = await createAlipaySimulator({ alipayPrivateKey: keys.alipayPrivate, alipayCertSn: certificateSn(loadCertificate(certs.alipay, 'cert')) });
+  });
+  after(() => sim.close());
+
+  function certModeLogin() {
+    const app = sim.createApp({ publicKey: keys.appPublic });
+    const s = new AlipayStrategy(
+      { appId: app.appId, privateKey: keys.appPrivatePkcs8, appCert: certs.app, alipayPublicCert: certs.alipay, alipayRootCert: certs.rootBundle,
+        gatewayURL: app.gatewayURL, callbackURL: 'http://localhost/cb', state: false } as never,
+      (_a: string, _r: string, p: any, done: any) => done(null, p),
+    );
+    const code = sim.mintAuthCode(app.appId, '2088102000000001');
+    return run(s, (req) => (req.query = { auth_code: code }));
+  }
+
+  it('logs in when alipay_cert_sn matches the configured certificate', async () => {
+    expectAction(await certModeLogin(), 'success');
+  });
+
+  it('refuses a response carrying the SN of another certificate', async () => {
+    sim.injectFault('wrong-cert-sn');
+    const { err } = expectAction(await certModeLogin(), 'error');
+    expect(err).to.be.instanceOf(AlipaySignatureError).and.include({ code: 'ALIPAY_CERT_SN_MISMATCH' });
   });
 });
