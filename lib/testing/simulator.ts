@@ -10,6 +10,7 @@ import { loadPrivateKey, loadPublicKey, type KeyInput } from '../core/keys';
 import { answerGateway } from './mainland-gateway';
 import { answerMacao } from './macao-api';
 import { deliver, type Fault, type FaultKind } from './faults';
+import { escapeHtml } from './html';
 import { formParams, readBody, send } from './http-util';
 import { macaoGrantDecision, macaoGrantPage, mainlandConsentDecision, mainlandConsentPage } from './pages';
 import { Registry, type IdMode, type SimulatedUser } from './registry';
@@ -108,7 +109,6 @@ export const DEFAULT_USERS: SimulatedUser[] = [
   {
     userId: '2088102000000001',
     nickName: '张三',
-    avatar: 'https://tfs.alipayobjects.com/images/partner/zhangsan.png',
     gender: 'M',
     province: '浙江省',
     city: '杭州市',
@@ -128,6 +128,12 @@ export const DEFAULT_USERS: SimulatedUser[] = [
 ];
 
 const LOCAL_HOSTS = ['localhost', '127.0.0.1'];
+
+/** A round avatar with the user's first character. */
+function avatarSvg(name: string): string {
+  const initial = escapeHtml(Array.from(name)[0] ?? '?');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64"><circle cx="32" cy="32" r="32" fill="#1677ff"/><text x="32" y="42" font-size="28" text-anchor="middle" fill="#fff" font-family="sans-serif">${initial}</text></svg>`;
+}
 
 function newKeyPair(): { privateKey: string; publicKey: KeyObject } {
   const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -154,7 +160,6 @@ export async function createAlipaySimulator(options: SimulatorOptions = {}): Pro
     },
     now,
   );
-  registry.users.push(...(options.users ?? DEFAULT_USERS));
   const calls: ApiCall[] = [];
   const faults: Fault[] = [];
   const gatewayCtx = { registry, alipayPrivateKey, alipayCertSn: options.alipayCertSn, now };
@@ -165,6 +170,8 @@ export async function createAlipaySimulator(options: SimulatorOptions = {}): Pro
     const route = `${req.method} ${url.pathname}`;
     if (route === 'GET /oauth2/publicAppAuthorize.htm') return mainlandConsentPage(query, { registry }, res);
     if (route === 'POST /oauth2/consent') return mainlandConsentDecision(formParams(await readBody(req)), { registry }, res);
+    const avatar = /^GET \/avatars\/(\d+)\.svg$/.exec(route);
+    if (avatar) return send(res, 200, 'image/svg+xml', avatarSvg(registry.user(avatar[1])?.nickName ?? '?'));
     if (route === 'GET /macao/getAuthCode') return macaoGrantPage(query, { registry }, res);
     if (route === 'POST /macao/consent') return macaoGrantDecision(formParams(await readBody(req)), { registry }, res);
     if (route === 'POST /gateway.do') {
@@ -196,6 +203,8 @@ export async function createAlipaySimulator(options: SimulatorOptions = {}): Pro
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Default users get an avatar the simulator serves itself, so pages showing it work offline.
+  registry.users.push(...(options.users ?? DEFAULT_USERS.map((u) => ({ avatar: `${base}/avatars/${u.userId}.svg`, ...u }))));
 
   return {
     url: base,

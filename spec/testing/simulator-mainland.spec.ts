@@ -102,7 +102,7 @@ describe('simulator: mainland', () => {
     expect((out.user as any).profile).to.deep.include({
       displayName: '张三',
       gender: 'male',
-      photos: [{ value: 'https://tfs.alipayobjects.com/images/partner/zhangsan.png' }],
+      photos: [{ value: `${sim.url}/avatars/2088102000000001.svg` }],
     });
   });
 
@@ -153,7 +153,13 @@ describe('simulator: mainland', () => {
       http: resolveHttpSettings({}),
     }).buildRequest('alipay.user.info.share', { auth_token: (out.user as any).params.access_token });
     const raw = await (await fetch(request.url, { method: 'POST', body: request.body, headers: { 'content-type': 'application/x-www-form-urlencoded' } })).text();
-    expect(raw).to.include('https:\\/\\/tfs.alipayobjects.com');
+    expect(raw).to.include(`${sim.url.replace(/\//g, '\\/')}\\/avatars\\/2088102000000001.svg`);
+  });
+
+  it('serves the default users\' avatars', async () => {
+    const res = await fetch(`${sim.url}/avatars/2088102000000001.svg`);
+    expect(res.headers.get('content-type')).to.equal('image/svg+xml');
+    expect(await res.text()).to.include('张');
   });
 
   it('refuses a timestamp far from Shanghai time', async () => {
