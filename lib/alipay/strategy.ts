@@ -99,11 +99,8 @@ export class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, Al
     return this.redirectToAlipay(req, options);
   }
 
-  /** Exchanges a refresh token (`grant_type=refresh_token`) for new tokens. Keep the new refresh token. */
-  override async refresh(refreshToken: string): Promise<TokenGrant<AlipayTokenParams>> {
-    if (typeof refreshToken !== 'string' || refreshToken === '') {
-      throw new AlipayError('refresh() needs the refresh token string from a previous grant.', 'ALIPAY_REFRESH_TOKEN_REQUIRED');
-    }
+  /** `grant_type=refresh_token`; `refresh()` (inherited) checks the token first. */
+  protected override async exchangeRefreshToken(refreshToken: string): Promise<TokenGrant<AlipayTokenParams>> {
     const payload = await this.gateway.call('alipay.system.oauth.token', {
       grant_type: 'refresh_token',
       refresh_token: refreshToken,

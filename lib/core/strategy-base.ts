@@ -5,6 +5,7 @@
  */
 import OAuth2Strategy from 'passport-oauth2';
 import type { Request } from 'express';
+import { AlipayError } from './errors';
 import type { TokenGrant, VerifiedCallback } from './passport-types';
 
 type NodeCallback = (err: unknown, ...results: unknown[]) => void;
@@ -52,8 +53,16 @@ export abstract class SignedExchangeStrategy<
   /** Exchanges an authorization code for tokens through the provider's signed API. */
   protected abstract exchangeCode(code: string): Promise<TGrant>;
 
+  /** The provider's refresh-token exchange, given a non-empty refresh token. */
+  protected abstract exchangeRefreshToken(refreshToken: string): Promise<TGrant>;
+
   /** Exchanges a refresh token for new tokens. Keep the refresh token it returns: the old one is spent. */
-  abstract refresh(refreshToken: string): Promise<TGrant>;
+  async refresh(refreshToken: string): Promise<TGrant> {
+    if (typeof refreshToken !== 'string' || refreshToken === '') {
+      throw new AlipayError('refresh() needs the refresh token string from a previous grant.', 'ALIPAY_REFRESH_TOKEN_REQUIRED');
+    }
+    return this.exchangeRefreshToken(refreshToken);
+  }
 
   /** Builds the profile from the token grant and, when it was fetched, the extra user information. */
   protected abstract buildProfile(grant: TGrant, userInfo: Partial<TProfile> | undefined): TProfile;

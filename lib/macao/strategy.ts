@@ -1,6 +1,5 @@
 /** AlipayMacaoStrategy: sign in with Alipay Macao using the authCode issued inside the Alipay MO app. */
 import type { Request } from 'express';
-import { AlipayError } from '../core/errors';
 import { requireVerify } from '../core/options';
 import type {
   VerifyFunction,
@@ -92,11 +91,8 @@ export class AlipayMacaoStrategy extends SignedExchangeStrategy<AlipayMacaoToken
     this.completeLogin(req, code as string);
   }
 
-  /** Exchanges a refresh token (`grantType REFRESH_TOKEN`) for new tokens. Keep the new refresh token. */
-  override async refresh(refreshToken: string): Promise<MacaoGrant> {
-    if (typeof refreshToken !== 'string' || refreshToken === '') {
-      throw new AlipayError('refresh() needs the refresh token string from a previous grant.', 'ALIPAY_REFRESH_TOKEN_REQUIRED');
-    }
+  /** `grantType REFRESH_TOKEN`; `refresh()` (inherited) checks the token first. */
+  protected override exchangeRefreshToken(refreshToken: string): Promise<MacaoGrant> {
     return this.applyToken({ grantType: 'REFRESH_TOKEN', refreshToken });
   }
 
