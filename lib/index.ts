@@ -11,6 +11,7 @@ export type { FetchLike, FetchResponseLike } from './core/http';
 export type { KeyInput } from './core/keys';
 export type {
   SkipUserProfileOption,
+  StrategyConstructor,
   TokenGrant,
   VerifiedCallback,
   VerifyFunction,

@@ -1,17 +1,8 @@
 /** AlipayStrategy: "Sign in with Alipay" for the mainland Open Platform. */
 import type { Request } from 'express';
 import { AlipayError } from '../core/errors';
-import { requireVerify } from '../core/options';
 import { absoluteCallbackURL } from '../core/original-url';
-import type {
-  TokenGrant,
-  VerifyFunction,
-  VerifyFunctionWithRequest,
-  VerifyWithParams,
-  VerifyWithProfile,
-  VerifyWithRequest,
-  VerifyWithRequestAndParams,
-} from '../core/passport-types';
+import type { AnyVerifyFunction, StrategyConstructor, TokenGrant } from '../core/passport-types';
 import { checkAuthCode, queryOf } from '../core/request-input';
 import { storeState, verifyState, type StateMeta } from '../core/state-store';
 import { SignedExchangeStrategy } from '../core/strategy-base';
@@ -35,7 +26,7 @@ const MAX_STATE_LENGTH = 100;
 /** Parameters that mark a request as Alipay's callback even when it carries no auth_code. */
 const CALLBACK_MARKERS = ['state', 'error', 'error_description', 'app_id', 'source'];
 
-export class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayProfile> {
+class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayProfile> {
   private readonly gateway: AlipayGateway;
   private readonly appId: string;
   private readonly authorizationURL: string;
@@ -43,21 +34,7 @@ export class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, Al
   private readonly defaultCallbackURL: string;
   private readonly defaultScope: string;
 
-  constructor(options: AlipayStrategyOptions & { passReqToCallback?: false }, verify: VerifyWithProfile<AlipayProfile>);
-  constructor(
-    options: AlipayStrategyOptions & { passReqToCallback?: false },
-    verify: VerifyWithParams<AlipayTokenParams, AlipayProfile>,
-  );
-  constructor(options: AlipayStrategyOptions & { passReqToCallback: true }, verify: VerifyWithRequest<AlipayProfile>);
-  constructor(
-    options: AlipayStrategyOptions & { passReqToCallback: true },
-    verify: VerifyWithRequestAndParams<AlipayTokenParams, AlipayProfile>,
-  );
-  constructor(
-    options: AlipayStrategyOptions,
-    verify: VerifyFunction<AlipayTokenParams, AlipayProfile> | VerifyFunctionWithRequest<AlipayTokenParams, AlipayProfile>,
-  ) {
-    requireVerify(verify, 'AlipayStrategy');
+  constructor(options: AlipayStrategyOptions, verify: AnyVerifyFunction<AlipayTokenParams, AlipayProfile>) {
     const resolved = resolveAlipayOptions(options);
     super(
       {
@@ -188,3 +165,8 @@ export class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, Al
     }
   }
 }
+
+/** "Sign in with Alipay" (mainland Open Platform), typed with one constructor overload per verify shape. */
+const TypedAlipayStrategy = AlipayStrategy as StrategyConstructor<AlipayStrategyOptions, AlipayTokenParams, AlipayProfile, AlipayStrategy>;
+type TypedAlipayStrategy = AlipayStrategy;
+export { TypedAlipayStrategy as AlipayStrategy };

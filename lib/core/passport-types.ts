@@ -62,3 +62,19 @@ export type SkipUserProfileOption =
   | boolean
   | (() => boolean)
   | ((accessToken: string, done: (err: unknown, skip?: boolean) => void) => void);
+
+/**
+ * The constructor of a strategy, one overload per verify shape, so that an untyped
+ * `(accessToken, refreshToken, profile, done)` arrow function gets its parameter types. TypeScript
+ * fixes an arrow function's parameter types at the first overload whose options match, so the
+ * shapes with `params` need their type named (`VerifyWithParams`, `VerifyWithRequestAndParams`).
+ */
+export interface StrategyConstructor<TOptions, TParams, TProfile, TInstance> {
+  new (options: TOptions & { passReqToCallback?: false }, verify: VerifyWithProfile<TProfile>): TInstance;
+  new (options: TOptions & { passReqToCallback?: false }, verify: VerifyWithParams<TParams, TProfile>): TInstance;
+  new (options: TOptions & { passReqToCallback: true }, verify: VerifyWithRequest<TProfile>): TInstance;
+  new (options: TOptions & { passReqToCallback: true }, verify: VerifyWithRequestAndParams<TParams, TProfile>): TInstance;
+}
+
+/** Any of the four verify shapes (what a strategy's implementation receives). */
+export type AnyVerifyFunction<TParams, TProfile> = VerifyFunction<TParams, TProfile> | VerifyFunctionWithRequest<TParams, TProfile>;

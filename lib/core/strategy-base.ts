@@ -6,6 +6,7 @@
 import OAuth2Strategy from 'passport-oauth2';
 import type { Request } from 'express';
 import { AlipayError } from './errors';
+import { requireVerify } from './options';
 import type { TokenGrant, VerifiedCallback } from './passport-types';
 
 type NodeCallback = (err: unknown, ...results: unknown[]) => void;
@@ -34,6 +35,7 @@ export abstract class SignedExchangeStrategy<
     oauth2Options: ConstructorParameters<typeof OAuth2Strategy>[0],
     verify: ConstructorParameters<typeof OAuth2Strategy>[1],
   ) {
+    requireVerify(verify, new.target.name);
     super(oauth2Options, verify);
     // passport-oauth2-refresh copies this function onto another OAuth2 object and calls it there,
     // so it must not depend on `this`: the arrow function closes over the strategy.

@@ -1,14 +1,6 @@
 /** AlipayMacaoStrategy: sign in with Alipay Macao using the authCode issued inside the Alipay MO app. */
 import type { Request } from 'express';
-import { requireVerify } from '../core/options';
-import type {
-  VerifyFunction,
-  VerifyFunctionWithRequest,
-  VerifyWithParams,
-  VerifyWithProfile,
-  VerifyWithRequest,
-  VerifyWithRequestAndParams,
-} from '../core/passport-types';
+import type { AnyVerifyFunction, StrategyConstructor } from '../core/passport-types';
 import { bodyOf, checkAuthCode, firstParam, queryOf } from '../core/request-input';
 import { SignedExchangeStrategy } from '../core/strategy-base';
 import { MacaoClient } from './client';
@@ -30,27 +22,11 @@ export const GET_USER_INFO = 'alipay.intl.user.query.getUserInfo';
 const MAX_AUTH_CODE_LENGTH = 64;
 const CODE_NAMES = ['authCode', 'auth_code'];
 
-export class AlipayMacaoStrategy extends SignedExchangeStrategy<AlipayMacaoTokenParams, AlipayMacaoProfile, MacaoGrant> {
+class AlipayMacaoStrategy extends SignedExchangeStrategy<AlipayMacaoTokenParams, AlipayMacaoProfile, MacaoGrant> {
   private readonly client: MacaoClient;
   private readonly settings: ResolvedMacaoOptions;
 
-  constructor(options: AlipayMacaoStrategyOptions & { passReqToCallback?: false }, verify: VerifyWithProfile<AlipayMacaoProfile>);
-  constructor(
-    options: AlipayMacaoStrategyOptions & { passReqToCallback?: false },
-    verify: VerifyWithParams<AlipayMacaoTokenParams, AlipayMacaoProfile>,
-  );
-  constructor(options: AlipayMacaoStrategyOptions & { passReqToCallback: true }, verify: VerifyWithRequest<AlipayMacaoProfile>);
-  constructor(
-    options: AlipayMacaoStrategyOptions & { passReqToCallback: true },
-    verify: VerifyWithRequestAndParams<AlipayMacaoTokenParams, AlipayMacaoProfile>,
-  );
-  constructor(
-    options: AlipayMacaoStrategyOptions,
-    verify:
-      | VerifyFunction<AlipayMacaoTokenParams, AlipayMacaoProfile>
-      | VerifyFunctionWithRequest<AlipayMacaoTokenParams, AlipayMacaoProfile>,
-  ) {
-    requireVerify(verify, 'AlipayMacaoStrategy');
+  constructor(options: AlipayMacaoStrategyOptions, verify: AnyVerifyFunction<AlipayMacaoTokenParams, AlipayMacaoProfile>) {
     const resolved = resolveMacaoOptions(options);
     super(
       {
@@ -121,3 +97,8 @@ export class AlipayMacaoStrategy extends SignedExchangeStrategy<AlipayMacaoToken
     return macaoGrantFrom(body, this.client.clock());
   }
 }
+
+/** Sign in with Alipay Macao, typed with one constructor overload per verify shape. */
+const TypedAlipayMacaoStrategy = AlipayMacaoStrategy as StrategyConstructor<AlipayMacaoStrategyOptions, AlipayMacaoTokenParams, AlipayMacaoProfile, AlipayMacaoStrategy>;
+type TypedAlipayMacaoStrategy = AlipayMacaoStrategy;
+export { TypedAlipayMacaoStrategy as AlipayMacaoStrategy };
