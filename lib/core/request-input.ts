@@ -5,8 +5,6 @@
  */
 import type { IncomingMessage } from 'http';
 
-export type ParamValue = unknown;
-
 export interface CallbackRequest extends IncomingMessage {
   query?: unknown;
   body?: unknown;
@@ -34,7 +32,7 @@ export function bodyOf(req: CallbackRequest): Record<string, unknown> {
 }
 
 /** The first of `names` present in any of `sources`, in order. */
-export function firstParam(sources: Record<string, unknown>[], names: readonly string[]): ParamValue {
+export function firstParam(sources: Record<string, unknown>[], names: readonly string[]): unknown {
   for (const source of sources) {
     for (const name of names) {
       if (Object.prototype.hasOwnProperty.call(source, name) && source[name] !== undefined) return source[name];

@@ -8,8 +8,6 @@ import { indexTopLevelMembers } from './json-span';
 import { verifySha256WithRsa } from './rsa';
 
 export interface SignedJson {
-  /** The body exactly as received. */
-  raw: string;
   /** The parsed top-level object. */
   json: Record<string, unknown>;
   /** Raw text of a top-level member's value, or undefined when absent. */
@@ -52,7 +50,6 @@ export function parseSignedJson(raw: string, status: number, service: string): S
     );
   }
   return {
-    raw,
     json: json as Record<string, unknown>,
     member(name) {
       const span = index.members.get(name);

@@ -15,8 +15,6 @@ type NodeCallback = (err: unknown, ...results: unknown[]) => void;
 export interface OAuth2Internals {
   _verify: (...args: unknown[]) => void;
   _passReqToCallback?: boolean;
-  _callbackURL?: string;
-  _scope?: string | string[];
   _trustProxy?: boolean;
   _stateStore: {
     store: (...args: unknown[]) => void;
