@@ -76,10 +76,15 @@ describe('simulator faults reach the strategies as documented errors', () => {
     }
   }
 
-  it('Macao: unknown-result gives a retryable AlipayMacaoAPIError U', async () => {
+  it('Macao: unknown-result gives a retryable AlipayMacaoAPIError U, with one call and no socket left open', async () => {
+    const attempt = macaoLogin();
+    const sockets = openSockets();
+    const before = sim.calls.length;
     sim.injectFault('unknown-result');
-    const { err } = expectAction(await macaoLogin()(), 'error');
+    const { err } = expectAction(await attempt(), 'error');
     expect(err).to.be.instanceOf(AlipayMacaoAPIError).and.include({ resultStatus: 'U', retryable: true });
+    expect(sim.calls.length - before).to.equal(1);
+    expect(await socketsAfterSettling(sockets)).to.be.at.most(sockets);
   });
 
   it('a fault applies to the given number of calls only', async () => {
@@ -113,9 +118,11 @@ describe('simulator faults in certificate mode', () => {
     expectAction(await certModeLogin(), 'success');
   });
 
-  it('refuses a response carrying the SN of another certificate', async () => {
+  it('refuses a response carrying the SN of another certificate, with one call', async () => {
     sim.injectFault('wrong-cert-sn');
+    const before = sim.calls.length;
     const { err } = expectAction(await certModeLogin(), 'error');
     expect(err).to.be.instanceOf(AlipaySignatureError).and.include({ code: 'ALIPAY_CERT_SN_MISMATCH' });
+    expect(sim.calls.length - before).to.equal(1);
   });
 });
