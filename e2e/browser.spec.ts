@@ -111,21 +111,21 @@ describe('demo in a real browser', function () {
     await shot('profile-macao');
   });
 
-  it('signs in with the local demo account', async () => {
+  async function localLogin() {
     await page.goto(`${demo.url}/`);
     await page.fill('#username', 'demo');
     await page.fill('#password', 'demo-password');
     await page.click('#login-local');
     await page.waitForURL(`${demo.url}/profile`);
+  }
+
+  it('signs in with the local demo account', async () => {
+    await localLogin();
     expect(await page.textContent('#profile-provider')).to.equal('local');
   });
 
   it('signs out', async () => {
-    await page.goto(`${demo.url}/`);
-    await page.fill('#username', 'demo');
-    await page.fill('#password', 'demo-password');
-    await page.click('#login-local');
-    await page.waitForURL(`${demo.url}/profile`);
+    await localLogin();
     await page.click('#logout');
     await page.waitForURL(`${demo.url}/`);
     await page.goto(`${demo.url}/profile`);

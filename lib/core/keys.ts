@@ -64,14 +64,15 @@ function requireRsa(key: KeyObject, option: string): KeyObject {
   return key;
 }
 
+/** A KeyObject given directly: it must be of the expected type and RSA. */
+function checkedKeyObject(key: KeyObject, type: 'private' | 'public', option: string): KeyObject {
+  if (key.type !== type) throw new AlipayConfigError(`${option} must be a ${type} KeyObject, got a ${key.type} key.`);
+  return requireRsa(key, option);
+}
+
 /** Parses the application's private key, explaining which formats are accepted when it fails. */
 export function loadPrivateKey(input: unknown, option: string): KeyObject {
-  if (input instanceof KeyObject) {
-    if (input.type !== 'private') {
-      throw new AlipayConfigError(`${option} must be a private KeyObject, got a ${input.type} key.`);
-    }
-    return requireRsa(input, option);
-  }
+  if (input instanceof KeyObject) return checkedKeyObject(input, 'private', option);
   if (typeof input !== 'string' || input.trim() === '') {
     throw new AlipayConfigError(`${option} is required: the application's RSA private key, as ${PRIVATE_FORMATS}.`);
   }
@@ -87,12 +88,7 @@ export function loadPrivateKey(input: unknown, option: string): KeyObject {
 
 /** Parses Alipay's public key, explaining which formats are accepted when it fails. */
 export function loadPublicKey(input: unknown, option: string): KeyObject {
-  if (input instanceof KeyObject) {
-    if (input.type !== 'public') {
-      throw new AlipayConfigError(`${option} must be a public KeyObject, got a ${input.type} key.`);
-    }
-    return requireRsa(input, option);
-  }
+  if (input instanceof KeyObject) return checkedKeyObject(input, 'public', option);
   if (typeof input !== 'string' || input.trim() === '') {
     throw new AlipayConfigError(`${option} is required: Alipay's RSA public key, as ${PUBLIC_FORMATS}.`);
   }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createPublicKey } from 'crypto';
+import { createPrivateKey, createPublicKey } from 'crypto';
 import { AlipayConfigError } from '../../lib/core/errors';
 import { assertNotOwnPublicKey, loadPrivateKey, loadPublicKey } from '../../lib/core/keys';
 import { signSha256WithRsa, verifySha256WithRsa } from '../../lib/core/rsa';
@@ -56,6 +56,15 @@ describe('key loading', () => {
 
   it('says so when a private key is given as the Alipay public key', () => {
     expect(() => loadPublicKey(keys.alipayPrivate, 'alipayPublicKey')).to.throw(AlipayConfigError, /holds a private key/);
+  });
+
+  it('accepts parsed KeyObjects', () => {
+    expect(loadPrivateKey(createPrivateKey(keys.appPrivatePkcs8), 'privateKey').type).to.equal('private');
+    expect(loadPublicKey(appPublic, 'alipayPublicKey').type).to.equal('public');
+  });
+
+  it('refuses a KeyObject of the wrong type', () => {
+    expect(() => loadPublicKey(createPrivateKey(keys.alipayPrivate), 'alipayPublicKey')).to.throw(AlipayConfigError, /must be a public KeyObject/);
   });
 
   it('refuses a non-RSA key', () => {
