@@ -20,12 +20,15 @@ export interface RunningDemo {
 
 export async function startDemo(config: Partial<DemoConfig> = {}): Promise<RunningDemo> {
   const port = config.port ?? (await freePort());
-  const demo = await createDemo({ port, sessionSecret: 'e2e-secret', ...config });
+  // 127.0.0.1 rather than localhost: the server listens on IPv4 loopback only, and localhost may
+  // resolve to ::1 first on some machines.
+  const url = `http://127.0.0.1:${port}`;
+  const demo = await createDemo({ port, sessionSecret: 'e2e-secret', baseURL: url, ...config });
   const server: Server = await new Promise((resolve) => {
     const s = demo.app.listen(port, '127.0.0.1', () => resolve(s));
   });
   return {
-    url: `http://localhost:${port}`,
+    url,
     demo,
     async stop() {
       server.closeAllConnections();

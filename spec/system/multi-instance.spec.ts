@@ -28,7 +28,7 @@ describe('system: two instances sharing sessions in Redis', function () {
     const macao = sim.createMacaoClient();
     const [portA, portB] = [await freePort(), await freePort()];
     // Both instances advertise instance A's address as the public one, as behind a load balancer.
-    const shared = { redisURL: redis.url, sessionSecret: 'shared-secret', baseURL: `http://localhost:${portA}`, mainland, macao };
+    const shared = { redisURL: redis.url, sessionSecret: 'shared-secret', baseURL: `http://127.0.0.1:${portA}`, mainland, macao };
     a = await startDemo({ ...shared, port: portA });
     b = await startDemo({ ...shared, port: portB });
   });
