@@ -20,6 +20,22 @@ describe('the published package', () => {
     expect(require.resolve('passport-alipay')).to.equal(join(ROOT, 'dist', 'index.js'));
   });
 
+  it('loads through an ESM import with named exports', () => {
+    const dir = mkdtempSync(join(ROOT, '.esm-check-'));
+    try {
+      writeFileSync(
+        join(dir, 'check.mjs'),
+        "import { AlipayStrategy, AlipayMacaoStrategy, AlipayAPIError } from 'passport-alipay';\n" +
+          "import { createAlipaySimulator } from 'passport-alipay/testing';\n" +
+          'console.log([AlipayStrategy, AlipayMacaoStrategy, AlipayAPIError, createAlipaySimulator].map((x) => typeof x).join());\n',
+      );
+      const out = execFileSync(process.execPath, [join(dir, 'check.mjs')]).toString().trim();
+      expect(out).to.equal('function,function,function,function');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('compiles a TypeScript consumer that imports { AlipayStrategy }', function () {
     this.timeout(60000);
     const dir = mkdtempSync(join(tmpdir(), 'passport-alipay-consumer-'));

@@ -52,6 +52,8 @@ export interface AlipayStrategyOptions {
   state?: boolean;
   /** A custom passport-oauth2 state store, or `true` for the store that also keeps app state. */
   store?: StateStore | true;
+  /** Trust `X-Forwarded-Proto` / `X-Forwarded-Host` when resolving a relative callbackURL (Express's `trust proxy` setting also works). */
+  proxy?: boolean;
   /** Session key of the state (default `oauth2:<authorization host>`). */
   sessionKey?: string;
   /** Skip `alipay.user.info.share` (default: skipped unless the scope includes auth_user). */

@@ -47,6 +47,7 @@ class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayPro
         state: options.state !== false,
         store: options.store as never,
         sessionKey: options.sessionKey,
+        proxy: options.proxy,
         // user info needs an auth_user token, so by default it is only fetched for that scope
         skipUserProfile: options.skipUserProfile ?? !resolved.scope.split(',').includes('auth_user'),
         passReqToCallback: options.passReqToCallback as never,

@@ -61,6 +61,28 @@ describe('AlipayStrategy authorization redirect', () => {
     expect(redirectParams(out.url).get('redirect_uri')).to.equal('http://www.example.com/auth/alipay/callback');
   });
 
+  it('resolves a relative callbackURL with X-Forwarded headers when proxy is trusted', async () => {
+    const out = expectAction(
+      await run(strategy({ callbackURL: '/auth/alipay/callback', proxy: true }), (req) => {
+        req.headers['x-forwarded-proto'] = 'https';
+        req.headers['x-forwarded-host'] = 'shop.example.com';
+      }),
+      'redirect',
+    );
+    expect(redirectParams(out.url).get('redirect_uri')).to.equal('https://shop.example.com/auth/alipay/callback');
+  });
+
+  it('ignores X-Forwarded headers unless proxy is trusted', async () => {
+    const out = expectAction(
+      await run(strategy({ callbackURL: '/auth/alipay/callback' }), (req) => {
+        req.headers['x-forwarded-proto'] = 'https';
+        req.headers['x-forwarded-host'] = 'evil.example.com';
+      }),
+      'redirect',
+    );
+    expect(redirectParams(out.url).get('redirect_uri')).to.equal('http://www.example.com/auth/alipay/callback');
+  });
+
   it('uses a custom state store and its state', async () => {
     const calls: unknown[] = [];
     const store = {
