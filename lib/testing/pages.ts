@@ -5,7 +5,7 @@
 import type { ServerResponse } from 'http';
 import { escapeHtml, hiddenFields, page } from './html';
 import { redirect, sendHtml } from './http-util';
-import type { Registry, SimulatedUser } from './registry';
+import type { Registry, SimulatedApp, SimulatedMacaoClient, SimulatedUser } from './registry';
 
 const SCOPES = new Set(['auth_base', 'auth_user']);
 
@@ -55,71 +55,81 @@ export interface PageContext {
 
 type Query = Record<string, string | undefined>;
 
-function checkMainland(q: Query, ctx: PageContext, res: ServerResponse) {
+type Checked<T> = T | { error: string };
+
+/** Checks an authorization request as Alipay's page does; the error is what the page shows. */
+function checkMainland(q: Query, ctx: PageContext): Checked<{ app: SimulatedApp; target: URL }> {
   const app = q.app_id ? ctx.registry.apps.get(q.app_id) : undefined;
-  if (!app) return errorPage(res, `应用不存在 (unknown app_id ${q.app_id ?? ''})`);
+  if (!app) return { error: `应用不存在 (unknown app_id ${q.app_id ?? ''})` };
   const scopes = (q.scope ?? '').split(',');
-  if (!q.scope || !scopes.every((s) => SCOPES.has(s))) return errorPage(res, 'scope 参数不正确 (scope must be auth_base and/or auth_user)');
+  if (!q.scope || !scopes.every((s) => SCOPES.has(s))) return { error: 'scope 参数不正确 (scope must be auth_base and/or auth_user)' };
   const target = allowedTarget(q.redirect_uri, app.redirectHosts);
-  if (!target) return errorPage(res, 'redirect_uri 与应用授权回调地址不一致 (redirect_uri is outside the registered callback domain)');
+  if (!target) return { error: 'redirect_uri 与应用授权回调地址不一致 (redirect_uri is outside the registered callback domain)' };
   if (q.state !== undefined && (q.state.length > 100 || !/^[\x20-\x7e]*$/.test(q.state))) {
-    return errorPage(res, 'state 参数不正确 (at most 100 ASCII characters)');
+    return { error: 'state 参数不正确 (at most 100 ASCII characters)' };
   }
   return { app, target };
 }
 
-/** GET /oauth2/publicAppAuthorize.htm */
-export function mainlandConsentPage(q: Query, ctx: PageContext, res: ServerResponse): void {
-  const checked = checkMainland(q, ctx, res);
-  if (!checked) return;
-  const fields: Record<string, string> = { app_id: checked.app.appId, scope: q.scope as string, redirect_uri: q.redirect_uri as string };
-  if (q.state !== undefined) fields.state = q.state;
-  sendHtml(res, 200, consentForm('/oauth2/consent', '支付宝授权 Alipay authorization', checked.app.name, q.scope as string, fields, ctx.registry.users));
-}
-
 /**
- * POST /oauth2/consent. Agree redirects like Alipay (app_id, source, scope, auth_code, state).
- * Alipay documents no refusal redirect; the simulator's Cancel returns to redirect_uri without an
- * auth_code, which is the case a strategy must treat as a failed login.
+ * The consent decision: Agree redirects like Alipay (app_id, source, scope, auth_code, state).
+ * Alipay documents no refusal redirect; Cancel returns to redirect_uri without an auth_code, which
+ * is the case a strategy must treat as a failed login. Returns the callback address.
  */
-export function mainlandConsentDecision(form: Query, ctx: PageContext, res: ServerResponse): void {
-  const checked = checkMainland(form, ctx, res);
-  if (!checked) return;
+export function decideMainland(form: Query, ctx: PageContext): Checked<{ location: string }> {
+  const checked = checkMainland(form, ctx);
+  if ('error' in checked) return checked;
   const { app, target } = checked;
   target.searchParams.set('app_id', app.appId);
   target.searchParams.set('source', 'alipay_wallet');
   target.searchParams.set('scope', form.scope as string);
   if (form.decision === 'agree') {
     const user = ctx.registry.user(form.user ?? '');
-    if (!user) return errorPage(res, 'unknown test user');
+    if (!user) return { error: `unknown test user ${form.user ?? ''}` };
     target.searchParams.set('auth_code', ctx.registry.mintCode(app.appId, user.userId, form.scope as string));
   }
   if (form.state !== undefined) target.searchParams.set('state', form.state);
-  redirect(res, target.toString());
+  return { location: target.toString() };
 }
 
-function checkMacao(q: Query, ctx: PageContext, res: ServerResponse) {
+/** GET /oauth2/publicAppAuthorize.htm */
+export function mainlandConsentPage(q: Query, ctx: PageContext, res: ServerResponse): void {
+  const checked = checkMainland(q, ctx);
+  if ('error' in checked) return errorPage(res, checked.error);
+  const fields: Record<string, string> = { app_id: checked.app.appId, scope: q.scope as string, redirect_uri: q.redirect_uri as string };
+  if (q.state !== undefined) fields.state = q.state;
+  sendHtml(res, 200, consentForm('/oauth2/consent', '支付宝授权 Alipay authorization', checked.app.name, q.scope as string, fields, ctx.registry.users));
+}
+
+/** POST /oauth2/consent */
+export function mainlandConsentDecision(form: Query, ctx: PageContext, res: ServerResponse): void {
+  const decided = decideMainland(form, ctx);
+  if ('error' in decided) return errorPage(res, decided.error);
+  redirect(res, decided.location);
+}
+
+function checkMacao(q: Query, ctx: PageContext): Checked<{ client: SimulatedMacaoClient; target: URL; scopes: string }> {
   const client = q.clientId ? ctx.registry.macaoClients.get(q.clientId) : undefined;
-  if (!client) return errorPage(res, `unknown clientId ${q.clientId ?? ''}`);
+  if (!client) return { error: `unknown clientId ${q.clientId ?? ''}` };
   const target = allowedTarget(q.redirect_uri, client.returnHosts);
-  if (!target) return errorPage(res, 'redirect_uri is outside the registered domains of this client');
+  if (!target) return { error: 'redirect_uri is outside the registered domains of this client' };
   const scopes = q.scopes ?? 'auth_base';
-  if (!scopes.split(',').every((s) => SCOPES.has(s))) return errorPage(res, 'scopes must be auth_base and/or auth_user');
+  if (!scopes.split(',').every((s) => SCOPES.has(s))) return { error: 'scopes must be auth_base and/or auth_user' };
   return { client, target, scopes };
 }
 
 /** GET /macao/getAuthCode: what my.getAuthCode / AlipayJSBridge getAuthCode show inside the app. */
 export function macaoGrantPage(q: Query, ctx: PageContext, res: ServerResponse): void {
-  const checked = checkMacao(q, ctx, res);
-  if (!checked) return;
+  const checked = checkMacao(q, ctx);
+  if ('error' in checked) return errorPage(res, checked.error);
   const fields = { clientId: checked.client.clientId, scopes: checked.scopes, redirect_uri: q.redirect_uri as string };
   sendHtml(res, 200, consentForm('/macao/consent', 'Alipay MO 授權 authorization', checked.client.name, checked.scopes, fields, ctx.registry.users));
 }
 
 /** POST /macao/consent: sends the authCode (or `authError`) back to the calling page. */
 export function macaoGrantDecision(form: Query, ctx: PageContext, res: ServerResponse): void {
-  const checked = checkMacao(form, ctx, res);
-  if (!checked) return;
+  const checked = checkMacao(form, ctx);
+  if ('error' in checked) return errorPage(res, checked.error);
   const { client, target, scopes } = checked;
   if (form.decision === 'agree') {
     const user = ctx.registry.user(form.user ?? '');

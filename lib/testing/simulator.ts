@@ -12,7 +12,7 @@ import { answerMacao } from './macao-api';
 import { deliver, type Fault, type FaultKind } from './faults';
 import { escapeHtml } from './html';
 import { formParams, readBody, send } from './http-util';
-import { macaoGrantDecision, macaoGrantPage, mainlandConsentDecision, mainlandConsentPage } from './pages';
+import { decideMainland, macaoGrantDecision, macaoGrantPage, mainlandConsentDecision, mainlandConsentPage } from './pages';
 import { Registry, type IdMode, type SimulatedUser } from './registry';
 
 export type { IdMode, SimulatedUser, Fault, FaultKind };
@@ -95,6 +95,13 @@ export interface AlipaySimulator {
   createApp(registration?: AppRegistration): SimulatedAppCredentials;
   createMacaoClient(registration?: MacaoClientRegistration): SimulatedMacaoCredentials;
   addUser(user: SimulatedUser): void;
+  /**
+   * Answers Alipay's consent page without a browser: given the authorization address your app
+   * redirected to, returns the callback address Alipay would send the user to (with auth_code and
+   * your state on `agree`, without auth_code on `cancel`). Throws what the page would show for an
+   * unknown app, a foreign redirect_uri or an unknown user.
+   */
+  approve(authorizationRedirect: string, userId: string, decision?: 'agree' | 'cancel'): string;
   /** An auth code as the consent page would issue it, without a browser. */
   mintAuthCode(appId: string, userId: string, scope?: string): string;
   mintMacaoAuthCode(clientId: string, userId: string, scope?: string): string;
@@ -247,6 +254,12 @@ export async function createAlipaySimulator(options: SimulatorOptions = {}): Pro
     },
     addUser(user) {
       registry.users.push(user);
+    },
+    approve(authorizationRedirect, userId, decision = 'agree') {
+      const query = Object.fromEntries(new URL(authorizationRedirect).searchParams);
+      const decided = decideMainland({ ...query, user: userId, decision }, { registry });
+      if ('error' in decided) throw new Error(`Alipay simulator: ${decided.error}`);
+      return decided.location;
     },
     mintAuthCode(appId, userId, scope = 'auth_base') {
       return registry.mintCode(appId, userId, scope);

@@ -223,6 +223,24 @@ describe('simulator: mainland consent page', () => {
     expect(location.searchParams.get('state')).to.equal('st1');
   });
 
+  it('approve() returns the callback address the consent page would redirect to', () => {
+    const url = new URL(sim.approve(authorizeURL({ app_id: appId, scope: 'auth_user', redirect_uri: CALLBACK, state: 's9' }), '2088102000000003'));
+    expect(url.origin + url.pathname).to.equal(CALLBACK);
+    expect(url.searchParams.get('state')).to.equal('s9');
+    expect(url.searchParams.get('auth_code')).to.match(/^code[0-9a-f]{32}$/);
+  });
+
+  it('approve() with cancel returns without an auth_code', () => {
+    const url = new URL(sim.approve(authorizeURL({ app_id: appId, scope: 'auth_base', redirect_uri: CALLBACK, state: 's' }), '2088102000000001', 'cancel'));
+    expect(url.searchParams.has('auth_code')).to.equal(false);
+  });
+
+  it('approve() throws what the page would show for a foreign redirect_uri', () => {
+    expect(() => sim.approve(authorizeURL({ app_id: appId, scope: 'auth_base', redirect_uri: 'https://evil.example.com/cb' }), '2088102000000001')).to.throw(
+      /registered callback domain/,
+    );
+  });
+
   it('redirects without auth_code on Cancel', async () => {
     const location = new URL((await decide('cancel')).headers.get('location') as string);
     expect(location.searchParams.has('auth_code')).to.equal(false);
