@@ -16,10 +16,21 @@ export interface FetchResponseLike {
   body: AsyncIterable<Uint8Array> | null;
 }
 
-/** A fetch implementation. `agent` is passed through for node-fetch; other implementations ignore it. */
+/**
+ * A fetch implementation. `agent` and `compress` are node-fetch options; other implementations
+ * ignore them.
+ */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal; agent?: Agent },
+  init: {
+    method: string;
+    headers: Record<string, string>;
+    body: string;
+    signal: AbortSignal;
+    redirect: 'manual';
+    agent?: Agent;
+    compress?: boolean;
+  },
 ) => Promise<FetchResponseLike>;
 
 export interface HttpSettings {
@@ -81,7 +92,11 @@ export async function postForText(
       headers: { 'content-type': contentType, accept: 'application/json' },
       body,
       signal: controller.signal,
+      // The gateway never redirects: a 3xx is reported as a failed status, not followed to another host.
+      redirect: 'manual',
       agent: settings.agent,
+      // Answers are small JSON; no content negotiation, no decompression streams on the hot path.
+      compress: false,
     });
     const declared = Number(response.headers.get('content-length'));
     if (declared > maxBytes) {

@@ -67,6 +67,12 @@ describe('mainland error reporting', () => {
     expect(err).to.be.instanceOf(AlipayTransportError).and.include({ code: 'ALIPAY_HTTP_STATUS', status: 502 });
   });
 
+  it('does not follow a redirect from the gateway', async () => {
+    nockGateway('alipay.system.oauth.token', '', 302, { location: 'https://evil.example.com/gateway.do' });
+    const { err } = expectAction(await login(), 'error');
+    expect(err).to.be.instanceOf(AlipayTransportError).and.include({ code: 'ALIPAY_HTTP_STATUS', status: 302 });
+  });
+
   it('reports an HTML page with status 200 as a non-JSON transport error', async () => {
     nockGateway('alipay.system.oauth.token', fixture('alipay', 'bad-gateway.html'), 200);
     const { err } = expectAction(await login(), 'error');
