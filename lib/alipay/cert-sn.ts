@@ -9,6 +9,13 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE
 /** OID prefix of the PKCS#1 RSA signature algorithms (sha1WithRSA, sha256WithRSA, …). */
 const RSA_SIGNATURE_OID_PREFIX = '1.2.840.113549.1.1';
 
+/** The three SNs certificate mode computes once: two sent with every call, one checked in answers. */
+export interface CertificateSns {
+  appCertSn: string;
+  alipayRootCertSn: string;
+  alipayCertSn: string;
+}
+
 export function splitPemCertificates(pem: string): string[] {
   return pem.match(PEM_CERTIFICATE) ?? [];
 }

@@ -4,6 +4,7 @@ import { systemClock, formatShanghaiTimestamp, type Clock } from '../core/clock'
 import { postForText, type HttpSettings } from '../core/http';
 import { signSha256WithRsa } from '../core/rsa';
 import { readGatewayResponse } from './response';
+import type { CertificateSns } from './cert-sn';
 import { buildSignContent, encodeForm } from './sign-content';
 
 export interface GatewayConfig {
@@ -11,7 +12,7 @@ export interface GatewayConfig {
   gatewayURL: string;
   privateKey: KeyObject;
   alipayPublicKey: KeyObject;
-  certificates?: { appCertSn: string; alipayRootCertSn: string; alipayCertSn: string };
+  certificates?: CertificateSns;
   http: HttpSettings;
   clock?: Clock;
 }

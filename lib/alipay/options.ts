@@ -6,7 +6,7 @@ import type { FetchLike, HttpSettings } from '../core/http';
 import { assertNotOwnPublicKey, loadPrivateKey, loadPublicKey, type KeyInput } from '../core/keys';
 import { requireEndpoint, requireString, resolveHttpSettings } from '../core/options';
 import type { SkipUserProfileOption } from '../core/passport-types';
-import { certificateSn, loadCertificate, rootCertificateSn } from './cert-sn';
+import { certificateSn, loadCertificate, rootCertificateSn, type CertificateSns } from './cert-sn';
 
 export const PRODUCTION_AUTHORIZATION_URL = 'https://openauth.alipay.com/oauth2/publicAppAuthorize.htm';
 export const PRODUCTION_GATEWAY_URL = 'https://openapi.alipay.com/gateway.do';
@@ -67,7 +67,7 @@ export interface ResolvedAlipayOptions {
   appId: string;
   privateKey: KeyObject;
   alipayPublicKey: KeyObject;
-  certificates?: { appCertSn: string; alipayRootCertSn: string; alipayCertSn: string };
+  certificates?: CertificateSns;
   authorizationURL: string;
   gatewayURL: string;
   callbackURL: string;

@@ -1,4 +1,17 @@
-/** Reading loosely typed fields of verified provider payloads. */
+/** Reading loosely typed fields of verified provider payloads and requests. */
+
+/** Printable ASCII without spaces: what codes and ids may contain. */
+export const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
+
+/** A plain JSON object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The value when it is a plain object, else an empty one. */
+export function recordOrEmpty(value: unknown): Record<string, unknown> {
+  return isRecord(value) ? value : {};
+}
 
 /** A field as text: strings as they are, numbers as their decimal text; anything else, or '', is undefined. */
 export function fieldText(value: unknown): string | undefined {

@@ -6,7 +6,7 @@
  */
 import { createPrivateKey, createPublicKey, KeyObject } from 'crypto';
 import { AlipayConfigError } from './errors';
-import { signSha256WithRsa, verifySha256WithRsa } from './rsa';
+import { BASE64, signSha256WithRsa, verifySha256WithRsa } from './rsa';
 
 /** What a key option accepts: PEM text, bare base64 DER, or an already parsed KeyObject. */
 export type KeyInput = string | KeyObject;
@@ -16,8 +16,6 @@ const PRIVATE_FORMATS =
   'or bare base64 of PKCS#8 or PKCS#1 DER, as Alipay\'s key tool writes it';
 const PUBLIC_FORMATS =
   'PEM ("-----BEGIN PUBLIC KEY-----" SPKI) or bare base64 of SPKI DER, as shown in the Alipay console';
-
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 type Attempt = () => KeyObject;
 

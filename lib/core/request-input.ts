@@ -4,14 +4,11 @@
  * `http` request (no `req.query` at all). Nothing here writes to the request.
  */
 import type { IncomingMessage } from 'http';
+import { isRecord, PRINTABLE_ASCII, recordOrEmpty } from './fields';
 
 export interface CallbackRequest extends IncomingMessage {
   query?: unknown;
   body?: unknown;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The query parameters; repeated parameters come back as arrays, as Express parses them. */
@@ -28,7 +25,7 @@ export function queryOf(req: CallbackRequest): Record<string, unknown> {
 
 /** The parsed body, when a body parser ran and produced an object. */
 export function bodyOf(req: CallbackRequest): Record<string, unknown> {
-  return isRecord(req.body) ? req.body : {};
+  return recordOrEmpty(req.body);
 }
 
 /** The first of `names` present in any of `sources`, in order. */
@@ -40,8 +37,6 @@ export function firstParam(sources: Record<string, unknown>[], names: readonly s
   }
   return undefined;
 }
-
-const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 
 /**
  * Checks an authorization code taken from a request. Returns an explanation of what is wrong, or

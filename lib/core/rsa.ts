@@ -6,7 +6,8 @@ export function signSha256WithRsa(content: string, privateKey: KeyObject): strin
   return sign('sha256', Buffer.from(content, 'utf8'), privateKey).toString('base64');
 }
 
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+/** Standard padded base64 text, without whitespace. */
+export const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** Verifies a base64 signature over the UTF-8 bytes of `content`. Any malformed input is `false`. */
 export function verifySha256WithRsa(content: string, signature: string, publicKey: KeyObject): boolean {

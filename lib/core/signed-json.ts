@@ -4,6 +4,7 @@
  */
 import type { KeyObject } from 'crypto';
 import { AlipaySignatureError, AlipayTransportError } from './errors';
+import { isRecord } from './fields';
 import { indexTopLevelMembers } from './json-span';
 import { verifySha256WithRsa } from './rsa';
 
@@ -35,7 +36,7 @@ export function parseSignedJson(raw: string, status: number, service: string): S
     );
   }
   const index = indexTopLevelMembers(raw);
-  if (typeof json !== 'object' || json === null || Array.isArray(json) || index.status !== 'ok') {
+  if (!isRecord(json) || index.status !== 'ok') {
     throw new AlipayTransportError(
       `${service} answered HTTP ${status} with JSON that is not an object.`,
       'ALIPAY_INVALID_RESPONSE',
@@ -50,7 +51,7 @@ export function parseSignedJson(raw: string, status: number, service: string): S
     );
   }
   return {
-    json: json as Record<string, unknown>,
+    json,
     member(name) {
       const span = index.members.get(name);
       return span && raw.slice(span.start, span.end);
@@ -71,8 +72,8 @@ export function verifyRawSpan(span: string, signature: string, publicKey: KeyObj
 /** Parses a member's raw text as a JSON object; a member that is not an object is a malformed response. */
 export function parseObjectSpan(span: string, what: string): Record<string, unknown> {
   const value: unknown = JSON.parse(span);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isRecord(value)) {
     throw new AlipayTransportError(`${what} is not a JSON object.`, 'ALIPAY_INVALID_RESPONSE');
   }
-  return value as Record<string, unknown>;
+  return value;
 }

@@ -4,6 +4,7 @@
  */
 import type { KeyObject } from 'crypto';
 import { AlipaySignatureError, AlipayTransportError } from '../core/errors';
+import { recordOrEmpty } from '../core/fields';
 import { signSha256WithRsa } from '../core/rsa';
 import { parseObjectSpan, parseSignedJson, verifyRawSpan } from '../core/signed-json';
 import { AlipayMacaoAPIError } from './errors';
@@ -58,11 +59,6 @@ function decodeSignature(value: unknown): string | undefined {
   }
 }
 
-function objectField(parent: Record<string, unknown>, name: string): Record<string, unknown> {
-  const value = parent[name];
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
 export interface ExpectedResponse {
   function: string;
   reqMsgId: string;
@@ -81,9 +77,9 @@ export function readEnvelopeResponse(raw: string, status: number, expected: Expe
     throw new AlipayTransportError('Alipay Macao answered without a "response" member; check gatewayURL.', 'ALIPAY_INVALID_RESPONSE', status);
   }
   const response = parseObjectSpan(span, 'Alipay Macao\'s "response"');
-  const head = objectField(response, 'head');
-  const body = objectField(response, 'body');
-  const resultInfo = objectField(body, 'resultInfo');
+  const head = recordOrEmpty(response.head);
+  const body = recordOrEmpty(response.body);
+  const resultInfo = recordOrEmpty(body.resultInfo);
   const succeeded = resultInfo.resultStatus === 'S';
   const signature = decodeSignature(doc.json.signature);
 

@@ -2,6 +2,7 @@
 import type { Agent } from 'http';
 import type { KeyObject } from 'crypto';
 import { AlipayConfigError } from '../core/errors';
+import { PRINTABLE_ASCII } from '../core/fields';
 import type { FetchLike, HttpSettings } from '../core/http';
 import { assertNotOwnPublicKey, loadPrivateKey, loadPublicKey, type KeyInput } from '../core/keys';
 import { requireEndpoint, requireString, resolveHttpSettings } from '../core/options';
@@ -46,7 +47,7 @@ export interface ResolvedMacaoOptions {
 
 function bounded(value: unknown, option: string, max: number, explanation: string): string {
   const text = requireString(value, option, explanation);
-  if (text.length > max || !/^[\x21-\x7e]+$/.test(text)) {
+  if (text.length > max || !PRINTABLE_ASCII.test(text)) {
     throw new AlipayConfigError(`${option} must be at most ${max} printable ASCII characters (${explanation}).`);
   }
   return text;

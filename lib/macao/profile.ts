@@ -1,6 +1,6 @@
 /** The Macao profile and token params, built from verified applyToken and getUserInfo bodies. */
 import { AlipayTransportError } from '../core/errors';
-import { fieldText as text, mergeUserInfo } from '../core/fields';
+import { fieldText as text, mergeUserInfo, recordOrEmpty } from '../core/fields';
 import type { TokenGrant } from '../core/passport-types';
 
 export interface AlipayMacaoTokenParams {
@@ -44,8 +44,7 @@ export interface MacaoGrant extends TokenGrant<AlipayMacaoTokenParams> {
 
 /** Turns a verified applyToken body into a grant; a body without token or user id is malformed. */
 export function macaoGrantFrom(body: Record<string, unknown>, now: Date): MacaoGrant {
-  const info = (typeof body.accessTokenInfo === 'object' && body.accessTokenInfo) || {};
-  const tokenInfo = info as Record<string, unknown>;
+  const tokenInfo = recordOrEmpty(body.accessTokenInfo);
   const accessToken = text(tokenInfo.accessToken);
   const userId = text(body.authSiteUserId);
   if (!accessToken || !userId) {

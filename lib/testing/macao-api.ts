@@ -5,6 +5,7 @@
 import type { KeyObject } from 'crypto';
 import { formatShanghaiIso } from '../core/clock';
 import { findTopLevelMember } from '../core/json-span';
+import { recordOrEmpty as record } from '../core/fields';
 import { verifySha256WithRsa } from '../core/rsa';
 import { signedAnswer, type SignedAnswer } from './answer';
 import type { Registry, SimulatedMacaoClient } from './registry';
@@ -35,10 +36,6 @@ const RESULT_IDS: Record<string, string> = {
 const fail = (code: string, msg: string) => new Result('F', code, RESULT_IDS[code] ?? '00000001', msg);
 
 const ISO_WITH_OFFSET = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/;
-
-function record(value: unknown): Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : {};
-}
 
 function expiry(now: number, seconds: number): string {
   return formatShanghaiIso(new Date(now + seconds * 1000));
