@@ -78,25 +78,21 @@ class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayPro
   }
 
   /** `grant_type=refresh_token`; `refresh()` (inherited) checks the token first. */
-  protected override async exchangeRefreshToken(refreshToken: string): Promise<TokenGrant<AlipayTokenParams>> {
-    const payload = await this.gateway.call('alipay.system.oauth.token', {
-      grant_type: 'refresh_token',
-      refresh_token: refreshToken,
-    });
-    return tokenGrantFrom(payload);
+  protected override exchangeRefreshToken(refreshToken: string): Promise<TokenGrant<AlipayTokenParams>> {
+    return this.oauthToken({ grant_type: 'refresh_token', refresh_token: refreshToken });
   }
 
   /** Reads the user's nickname, avatar and gender with `alipay.user.info.share` (scope auth_user). */
-  override userProfile(accessToken: string, done: (err?: unknown, profile?: Partial<AlipayProfile>) => void): void {
-    this.gateway.call('alipay.user.info.share', { auth_token: accessToken }).then(
-      (payload) => process.nextTick(done, null, userInfoProfile(payload)),
-      (err: unknown) => process.nextTick(done, err),
-    );
+  protected override async fetchUserInfo(accessToken: string): Promise<Partial<AlipayProfile>> {
+    return userInfoProfile(await this.gateway.call('alipay.user.info.share', { auth_token: accessToken }));
   }
 
-  protected override async exchangeCode(code: string): Promise<TokenGrant<AlipayTokenParams>> {
-    const payload = await this.gateway.call('alipay.system.oauth.token', { grant_type: 'authorization_code', code });
-    return tokenGrantFrom(payload);
+  protected override exchangeCode(code: string): Promise<TokenGrant<AlipayTokenParams>> {
+    return this.oauthToken({ grant_type: 'authorization_code', code });
+  }
+
+  private async oauthToken(grant: Record<string, string>): Promise<TokenGrant<AlipayTokenParams>> {
+    return tokenGrantFrom(await this.gateway.call('alipay.system.oauth.token', grant));
   }
 
   protected override buildProfile(

@@ -11,6 +11,18 @@ import type { TokenGrant, VerifiedCallback } from './passport-types';
 
 type NodeCallback = (err: unknown, ...results: unknown[]) => void;
 
+/**
+ * Hands a promise's outcome to callback-style code on the next tick, outside the promise chain: an
+ * exception thrown by passport or the application then surfaces as it would from a callback API
+ * instead of becoming an unhandled rejection.
+ */
+function settle<T>(promise: Promise<T>, onValue: (value: T) => void, onError: (err: unknown) => void): void {
+  promise.then(
+    (value) => process.nextTick(onValue, value),
+    (err: unknown) => process.nextTick(onError, err),
+  );
+}
+
 /** passport-oauth2 internals this package relies on (present in every 1.x release). */
 export interface OAuth2Internals {
   _verify: (...args: unknown[]) => void;
@@ -39,10 +51,7 @@ export abstract class SignedExchangeStrategy<
     // so it must not depend on `this`: the arrow function closes over the strategy.
     this.internals._oauth2.getOAuthAccessToken = (code, params, callback) => {
       const grant = params && params.grant_type === 'refresh_token' ? this.refresh(code) : this.exchangeCode(code);
-      grant.then(
-        (g) => process.nextTick(callback, null, g.accessToken, g.refreshToken, g.params),
-        (err: unknown) => process.nextTick(callback, err),
-      );
+      settle(grant, (g) => callback(null, g.accessToken, g.refreshToken, g.params), callback);
     };
   }
 
@@ -64,6 +73,14 @@ export abstract class SignedExchangeStrategy<
     return this.exchangeRefreshToken(refreshToken);
   }
 
+  /** The provider's optional user-information call (run unless `skipUserProfile`). */
+  protected abstract fetchUserInfo(accessToken: string): Promise<Partial<TProfile>>;
+
+  /** passport-oauth2's hook for the optional user information, called through `_loadUserProfile`. */
+  override userProfile(accessToken: string, done: (err?: unknown, profile?: Partial<TProfile>) => void): void {
+    settle(this.fetchUserInfo(accessToken), (info) => done(null, info), done);
+  }
+
   /** Builds the profile from the token grant and, when it was fetched, the extra user information. */
   protected abstract buildProfile(grant: TGrant, userInfo: Partial<TProfile> | undefined): TProfile;
 
@@ -74,9 +91,10 @@ export abstract class SignedExchangeStrategy<
    * are that request's.
    */
   protected completeLogin(req: Request, code: string, stateInfo?: unknown): void {
-    this.exchangeCode(code).then(
-      (grant) => process.nextTick(() => this.loadProfileAndVerify(req, grant, stateInfo)),
-      (err: unknown) => process.nextTick(() => this.error(err as Error)),
+    settle(
+      this.exchangeCode(code),
+      (grant) => this.loadProfileAndVerify(req, grant, stateInfo),
+      (err) => this.error(err as Error),
     );
   }
 

@@ -73,11 +73,8 @@ class AlipayMacaoStrategy extends SignedExchangeStrategy<AlipayMacaoTokenParams,
   }
 
   /** Reads the user's mobile number with getUserInfo (only when skipUserProfile is false). */
-  override userProfile(accessToken: string, done: (err?: unknown, profile?: Partial<AlipayMacaoProfile>) => void): void {
-    this.client.call(GET_USER_INFO, { merchantId: this.settings.authMerchantId }, accessToken).then(
-      (body) => process.nextTick(done, null, userInfoProfile(body)),
-      (err: unknown) => process.nextTick(done, err),
-    );
+  protected override async fetchUserInfo(accessToken: string): Promise<Partial<AlipayMacaoProfile>> {
+    return userInfoProfile(await this.client.call(GET_USER_INFO, { merchantId: this.settings.authMerchantId }, accessToken));
   }
 
   protected override exchangeCode(code: string): Promise<MacaoGrant> {
