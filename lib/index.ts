@@ -6,7 +6,7 @@ export type { AlipayStrategyOptions, StateStore } from './alipay/options';
 export type { AlipayAuthenticateOptions } from './alipay/strategy';
 export type { AlipayProfile, AlipayTokenParams } from './alipay/profile';
 export { AlipayAPIError } from './alipay/errors';
-export { AlipayError, AlipayConfigError, AlipaySignatureError, AlipayTransportError } from './core/errors';
+export { AlipayError, AlipayConfigError, AlipayRequestError, AlipaySignatureError, AlipayTransportError } from './core/errors';
 export type { FetchLike, FetchResponseLike } from './core/http';
 export type { KeyInput } from './core/keys';
 export type {

@@ -14,6 +14,8 @@ const ADVICE: Record<string, string> = {
   'isv.refreshed-token-invalid': 'This refresh token was already used: keep the newest refresh token returned by each refresh.',
   'aop.invalid-auth-token':
     'The access token cannot read user information: request scope auth_user, or set skipUserProfile.',
+  'aop.auth-token-time-out':
+    'The access token has expired: sign the user in again, or refresh the token before reading user information.',
   'isp.unknow-error': 'Alipay had an internal error; the user can sign in again.',
 };
 

@@ -30,7 +30,8 @@ export interface AlipayProfile {
   userId?: string;
   openId?: string;
   unionId?: string;
-  /** From alipay.user.info.share (scope auth_user). */
+  /** From alipay.user.info.share (scope auth_user). Empty fields are left out: since 2022 Alipay
+   *  often sends gender, province and city as empty strings. */
   displayName?: string;
   photos?: { value: string }[];
   gender?: 'male' | 'female';
@@ -53,13 +54,17 @@ function optionalSeconds(value: unknown): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** Turns a verified token payload into a grant; a payload without token or user id is malformed. */
-export function tokenGrantFrom(payload: Record<string, unknown>): TokenGrant<AlipayTokenParams> {
+/**
+ * Turns a verified token payload into a grant; a payload without an access token is malformed, and
+ * so is a login's payload without user id. A refresh answer need not name the user (PROTOCOL A7):
+ * its new tokens are returned all the same, since the old refresh token is already spent.
+ */
+export function tokenGrantFrom(payload: Record<string, unknown>, requireUserId: boolean): TokenGrant<AlipayTokenParams> {
   const accessToken = optionalString(payload.access_token);
   if (!accessToken) {
     throw new AlipayTransportError('The verified token response carries no access_token.', 'ALIPAY_INVALID_RESPONSE');
   }
-  if (!optionalString(payload.user_id) && !optionalString(payload.open_id)) {
+  if (requireUserId && !optionalString(payload.user_id) && !optionalString(payload.open_id)) {
     throw new AlipayTransportError('The verified token response carries neither user_id nor open_id.', 'ALIPAY_INVALID_RESPONSE');
   }
   const params: AlipayTokenParams = { ...payload, access_token: accessToken };
@@ -70,6 +75,7 @@ export function tokenGrantFrom(payload: Record<string, unknown>): TokenGrant<Ali
   return { accessToken, refreshToken: optionalString(payload.refresh_token), params };
 }
 
+/** `M`/`F` in production, `m`/`f` in the sandbox. */
 const GENDERS: Record<string, 'male' | 'female'> = { M: 'male', F: 'female' };
 
 /** The parts of a profile `alipay.user.info.share` provides. */
@@ -77,7 +83,7 @@ export function userInfoProfile(payload: Record<string, unknown>): Partial<Alipa
   const info: Partial<AlipayProfile> = { _json: withoutTokens(payload) };
   const nickName = optionalString(payload.nick_name);
   const avatar = optionalString(payload.avatar);
-  const gender = GENDERS[String(payload.gender)];
+  const gender = GENDERS[String(payload.gender).toUpperCase()];
   const province = optionalString(payload.province);
   const city = optionalString(payload.city);
   if (nickName) info.displayName = nickName;

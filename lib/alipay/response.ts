@@ -55,7 +55,9 @@ export function readGatewayResponse(
       'ALIPAY_SIGNATURE_MISSING',
     );
   }
-  if (verifier.alipayCertSn !== undefined && doc.json.alipay_cert_sn !== verifier.alipayCertSn) {
+  // Like the Java SDK, only a success must carry the configured certificate's SN: a signed refusal
+  // without alipay_cert_sn is still Alipay's refusal, reported below with its codes.
+  if (!failed && verifier.alipayCertSn !== undefined && doc.json.alipay_cert_sn !== verifier.alipayCertSn) {
     throw new AlipaySignatureError(
       `The response was signed with Alipay certificate SN ${JSON.stringify(doc.json.alipay_cert_sn ?? null)}, ` +
         `not the configured one (${verifier.alipayCertSn}). Alipay may have rotated its certificate: ` +

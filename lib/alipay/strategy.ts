@@ -33,6 +33,8 @@ class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayPro
   private readonly gatewayURL: string;
   private readonly defaultCallbackURL: string;
   private readonly defaultScope: string;
+  /** True when the application set skipUserProfile itself: then passport-oauth2's option decides. */
+  private readonly userProfileOptionSet: boolean;
 
   constructor(options: AlipayStrategyOptions, verify: AnyVerifyFunction<AlipayTokenParams, AlipayProfile>) {
     const resolved = resolveAlipayOptions(options);
@@ -48,8 +50,8 @@ class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayPro
         store: options.store as never,
         sessionKey: options.sessionKey,
         proxy: options.proxy,
-        // user info needs an auth_user token, so by default it is only fetched for that scope
-        skipUserProfile: options.skipUserProfile ?? !resolved.scope.split(',').includes('auth_user'),
+        // Without an explicit skipUserProfile, each login decides from the scope it was granted.
+        skipUserProfile: options.skipUserProfile,
         passReqToCallback: options.passReqToCallback as never,
       },
       verify as never,
@@ -60,6 +62,7 @@ class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayPro
     this.gatewayURL = resolved.gatewayURL;
     this.defaultCallbackURL = resolved.callbackURL;
     this.defaultScope = resolved.scope;
+    this.userProfileOptionSet = options.skipUserProfile !== undefined;
     this.gateway = new AlipayGateway(resolved);
   }
 
@@ -79,7 +82,7 @@ class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayPro
 
   /** `grant_type=refresh_token`; `refresh()` (inherited) checks the token first. */
   protected override exchangeRefreshToken(refreshToken: string): Promise<TokenGrant<AlipayTokenParams>> {
-    return this.oauthToken({ grant_type: 'refresh_token', refresh_token: refreshToken });
+    return this.oauthToken({ grant_type: 'refresh_token', refresh_token: refreshToken }, false);
   }
 
   /** Reads the user's nickname, avatar and gender with `alipay.user.info.share` (scope auth_user). */
@@ -88,11 +91,11 @@ class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayPro
   }
 
   protected override exchangeCode(code: string): Promise<TokenGrant<AlipayTokenParams>> {
-    return this.oauthToken({ grant_type: 'authorization_code', code });
+    return this.oauthToken({ grant_type: 'authorization_code', code }, true);
   }
 
-  private async oauthToken(grant: Record<string, string>): Promise<TokenGrant<AlipayTokenParams>> {
-    return tokenGrantFrom(await this.gateway.call('alipay.system.oauth.token', grant));
+  private async oauthToken(grant: Record<string, string>, isLogin: boolean): Promise<TokenGrant<AlipayTokenParams>> {
+    return tokenGrantFrom(await this.gateway.call('alipay.system.oauth.token', grant), isLogin);
   }
 
   protected override buildProfile(
@@ -120,11 +123,24 @@ class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayPro
       verifyState(this.internals._stateStore, req, state, () => this.stateMeta(this.callbackURLFor(req, options)), (err, ok, info) => {
         if (err) return this.error(err as Error);
         if (!ok) return this.fail(info as never, 403);
-        this.completeLogin(req, code, info);
+        this.completeLogin(req, code, info, this.userInfoWanted(query, options));
       });
     } catch (err) {
       this.error(err as Error);
     }
+  }
+
+  /**
+   * Whether this login reads user information: only an auth_user grant may call
+   * alipay.user.info.share (an auth_base token gets 20001). The granted scope is the one Alipay
+   * echoes in the callback, else the one this login asked for. An explicit skipUserProfile wins.
+   */
+  private userInfoWanted(query: Record<string, unknown>, options: AlipayAuthenticateOptions): boolean | undefined {
+    if (this.userProfileOptionSet) return undefined;
+    let granted = this.defaultScope;
+    if (typeof query.scope === 'string' && query.scope !== '') granted = query.scope;
+    else if (options.scope !== undefined) granted = normaliseScope(options.scope);
+    return granted.split(/[\s,]+/).includes('auth_user');
   }
 
   private redirectToAlipay(req: Request, options: AlipayAuthenticateOptions): void {

@@ -32,16 +32,31 @@ export class AlipaySignatureError extends AlipayError {
   }
 }
 
+/** The incoming request is unusable (e.g. a malformed Host header). Carries HTTP status 400. */
+export class AlipayRequestError extends AlipayError {
+  readonly status = 400;
+
+  constructor(message: string) {
+    super(message, 'ALIPAY_BAD_REQUEST');
+  }
+}
+
 /**
  * The gateway could not be reached or did not answer with a readable response: timeout, network
  * failure, non-2xx status, non-JSON (e.g. an HTML error page) or oversized body.
+ *
+ * `status` is what the application should answer (error handlers such as Express's read it): 504
+ * when the gateway timed out, else 502. The gateway's own HTTP status is `upstreamStatus`, so a
+ * gateway 404 never becomes a 404 for the user.
  */
 export class AlipayTransportError extends AlipayError {
-  /** The HTTP status, when a response was received. */
-  readonly status?: number;
+  readonly status: 502 | 504;
+  /** The gateway's HTTP status, when a response was received. */
+  readonly upstreamStatus?: number;
 
-  constructor(message: string, code: string, status?: number) {
+  constructor(message: string, code: string, upstreamStatus?: number) {
     super(message, code);
-    if (status !== undefined) this.status = status;
+    this.status = code === 'ALIPAY_TIMEOUT' ? 504 : 502;
+    if (upstreamStatus !== undefined) this.upstreamStatus = upstreamStatus;
   }
 }

@@ -88,18 +88,26 @@ export abstract class SignedExchangeStrategy<
    * Ends a login: exchange the code, load the optional user information (honouring
    * `skipUserProfile`), call the application's verify function in the shape it declared, and report
    * to passport. Called on the per-request object passport creates, so `this.success` and friends
-   * are that request's.
+   * are that request's. `fetchUserInfo`, when given, decides for this login alone whether the
+   * user-information call is made (e.g. from the scope actually granted); when undefined,
+   * passport-oauth2's `skipUserProfile` option decides.
    */
-  protected completeLogin(req: Request, code: string, stateInfo?: unknown): void {
+  protected completeLogin(req: Request, code: string, stateInfo?: unknown, fetchUserInfo?: boolean): void {
     settle(
       this.exchangeCode(code),
-      (grant) => this.loadProfileAndVerify(req, grant, stateInfo),
+      (grant) => this.loadProfileAndVerify(req, grant, stateInfo, fetchUserInfo),
       (err) => this.error(err as Error),
     );
   }
 
-  private loadProfileAndVerify(req: Request, grant: TGrant, stateInfo: unknown): void {
-    this.internals._loadUserProfile(grant.accessToken, (err, userInfo) => {
+  private loadUserInfo(accessToken: string, fetchUserInfo: boolean | undefined, done: (err: unknown, info?: unknown) => void): void {
+    if (fetchUserInfo === undefined) return this.internals._loadUserProfile(accessToken, done);
+    if (!fetchUserInfo) return done(null, undefined);
+    this.userProfile(accessToken, done);
+  }
+
+  private loadProfileAndVerify(req: Request, grant: TGrant, stateInfo: unknown, fetchUserInfo: boolean | undefined): void {
+    this.loadUserInfo(grant.accessToken, fetchUserInfo, (err, userInfo) => {
       if (err) return this.error(err as Error);
       let profile: TProfile;
       try {

@@ -16,8 +16,8 @@ export interface AlipayMacaoTokenParams {
   refresh_expires_in?: number;
   /** `tokenStatus`, e.g. ACTIVE. */
   token_status?: string;
-  /** The user's id on the auth site. */
-  auth_site_user_id: string;
+  /** The user's id on the auth site (always present for a login; a refresh answer may omit it). */
+  auth_site_user_id?: string;
 }
 
 export interface AlipayMacaoProfile {
@@ -42,18 +42,22 @@ export interface MacaoGrant extends TokenGrant<AlipayMacaoTokenParams> {
   identity: Record<string, unknown>;
 }
 
-/** Turns a verified applyToken body into a grant; a body without token or user id is malformed. */
-export function macaoGrantFrom(body: Record<string, unknown>, now: Date): MacaoGrant {
+/**
+ * Turns a verified applyToken body into a grant. A body without access token is malformed, and so
+ * is a login's body without authSiteUserId; a refresh answer without it still yields its tokens.
+ */
+export function macaoGrantFrom(body: Record<string, unknown>, now: Date, requireUserId: boolean): MacaoGrant {
   const tokenInfo = recordOrEmpty(body.accessTokenInfo);
   const accessToken = text(tokenInfo.accessToken);
   const userId = text(body.authSiteUserId);
-  if (!accessToken || !userId) {
+  if (!accessToken || (requireUserId && !userId)) {
     throw new AlipayTransportError(
       'The verified applyToken response lacks accessTokenInfo.accessToken or authSiteUserId.',
       'ALIPAY_INVALID_RESPONSE',
     );
   }
-  const params: AlipayMacaoTokenParams = { access_token: accessToken, auth_site_user_id: userId };
+  const params: AlipayMacaoTokenParams = { access_token: accessToken };
+  if (userId) params.auth_site_user_id = userId;
   const refreshToken = text(tokenInfo.refreshToken);
   const expiresAt = text(tokenInfo.expiresIn);
   const refreshExpiresAt = text(tokenInfo.reExpiresIn);
@@ -70,13 +74,18 @@ export function macaoGrantFrom(body: Record<string, unknown>, now: Date): MacaoG
   return { accessToken, refreshToken, params, identity };
 }
 
+/** getUserInfo documents `mobileNo` as a MobileNoInfo object (`{ mobileNo, mobileId, verified }`); a plain string is accepted too. */
+function mobileNumberOf(value: unknown): string | undefined {
+  return text(value) ?? text(recordOrEmpty(value).mobileNo);
+}
+
 export function userInfoProfile(body: Record<string, unknown>): Partial<AlipayMacaoProfile> {
-  const mobileNo = text(body.mobileNo);
+  const mobileNo = mobileNumberOf(body.mobileNo);
   const { resultInfo: _result, ...json } = body;
   return mobileNo ? { mobileNo, phoneNumbers: [{ value: mobileNo }], _json: json } : { _json: json };
 }
 
 export function buildMacaoProfile(grant: MacaoGrant, userInfo: Partial<AlipayMacaoProfile> | undefined): AlipayMacaoProfile {
-  const profile: AlipayMacaoProfile = { provider: 'alipay-macao', id: grant.params.auth_site_user_id, _json: { ...grant.identity } };
+  const profile: AlipayMacaoProfile = { provider: 'alipay-macao', id: grant.params.auth_site_user_id as string, _json: { ...grant.identity } };
   return mergeUserInfo(profile, userInfo);
 }

@@ -69,7 +69,7 @@ class AlipayMacaoStrategy extends SignedExchangeStrategy<AlipayMacaoTokenParams,
 
   /** `grantType REFRESH_TOKEN`; `refresh()` (inherited) checks the token first. */
   protected override exchangeRefreshToken(refreshToken: string): Promise<MacaoGrant> {
-    return this.applyToken({ grantType: 'REFRESH_TOKEN', refreshToken });
+    return this.applyToken({ grantType: 'REFRESH_TOKEN', refreshToken }, false);
   }
 
   /** Reads the user's mobile number with getUserInfo (only when skipUserProfile is false). */
@@ -78,20 +78,20 @@ class AlipayMacaoStrategy extends SignedExchangeStrategy<AlipayMacaoTokenParams,
   }
 
   protected override exchangeCode(code: string): Promise<MacaoGrant> {
-    return this.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: code });
+    return this.applyToken({ grantType: 'AUTHORIZATION_CODE', authCode: code }, true);
   }
 
   protected override buildProfile(grant: MacaoGrant, userInfo: Partial<AlipayMacaoProfile> | undefined): AlipayMacaoProfile {
     return buildMacaoProfile(grant, userInfo);
   }
 
-  private async applyToken(grant: Record<string, string>): Promise<MacaoGrant> {
+  private async applyToken(grant: Record<string, string>, isLogin: boolean): Promise<MacaoGrant> {
     const body = await this.client.call(APPLY_TOKEN, {
       ...grant,
       authMerchantId: this.settings.authMerchantId,
       authSite: this.settings.authSite,
     });
-    return macaoGrantFrom(body, this.client.clock());
+    return macaoGrantFrom(body, this.client.clock(), isLogin);
   }
 }
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createHash } from 'crypto';
-import { AlipaySignatureError } from '../../lib';
+import { AlipayAPIError, AlipaySignatureError } from '../../lib';
 import { expectAction, run } from '../helpers/passport';
 import { AUTH_CODE, TOKEN_NODE, callback, nockToken, node, strategy } from '../helpers/alipay';
 import { certs } from '../helpers/fixtures';
@@ -56,5 +56,22 @@ describe('certificate mode', () => {
     nockToken(TOKEN_NODE, node('token-user-id'));
     const { err } = expectAction(await run(strategy(certMode), callback({ auth_code: AUTH_CODE })), 'error');
     expect(err).to.be.instanceOf(AlipaySignatureError).and.include({ code: 'ALIPAY_CERT_SN_MISMATCH' });
+  });
+});
+
+describe('certificate mode: signed refusals', () => {
+  // The Java SDK (AbstractAlipayClient.checkResponseCertSign) requires alipay_cert_sn only on
+  // success responses; a signed error_response without it is Alipay's refusal (PROTOCOL A6).
+  it('reports a signed error_response without alipay_cert_sn as Alipay refused it', async () => {
+    nockToken('error_response', node('error-code-invalid'));
+    const { err } = expectAction(await run(strategy(certMode), callback({ auth_code: AUTH_CODE })), 'error');
+    expect(err).to.be.instanceOf(AlipayAPIError);
+    expect(err).to.include({ code: '40002', subCode: 'isv.code-invalid', signed: true });
+  });
+
+  it('still refuses a tampered error_response in certificate mode', async () => {
+    nockToken('error_response', node('error-code-invalid'), { signOver: '{"tampered":true}' });
+    const { err } = expectAction(await run(strategy(certMode), callback({ auth_code: AUTH_CODE })), 'error');
+    expect(err).to.be.instanceOf(AlipaySignatureError);
   });
 });

@@ -64,19 +64,19 @@ describe('mainland error reporting', () => {
   it('reports HTTP 502 with an HTML page as a transport error with the status', async () => {
     nockGateway('alipay.system.oauth.token', fixture('alipay', 'bad-gateway.html'), 502);
     const { err } = expectAction(await login(), 'error');
-    expect(err).to.be.instanceOf(AlipayTransportError).and.include({ code: 'ALIPAY_HTTP_STATUS', status: 502 });
+    expect(err).to.be.instanceOf(AlipayTransportError).and.include({ code: 'ALIPAY_HTTP_STATUS', status: 502, upstreamStatus: 502 });
   });
 
   it('does not follow a redirect from the gateway', async () => {
     nockGateway('alipay.system.oauth.token', '', 302, { location: 'https://evil.example.com/gateway.do' });
     const { err } = expectAction(await login(), 'error');
-    expect(err).to.be.instanceOf(AlipayTransportError).and.include({ code: 'ALIPAY_HTTP_STATUS', status: 302 });
+    expect(err).to.be.instanceOf(AlipayTransportError).and.include({ code: 'ALIPAY_HTTP_STATUS', status: 502, upstreamStatus: 302 });
   });
 
   it('reports an HTML page with status 200 as a non-JSON transport error', async () => {
     nockGateway('alipay.system.oauth.token', fixture('alipay', 'bad-gateway.html'), 200);
     const { err } = expectAction(await login(), 'error');
-    expect(err).to.be.instanceOf(AlipayTransportError).and.include({ code: 'ALIPAY_INVALID_RESPONSE', status: 200 });
+    expect(err).to.be.instanceOf(AlipayTransportError).and.include({ code: 'ALIPAY_INVALID_RESPONSE', status: 502, upstreamStatus: 200 });
     expect(err.message).to.match(/HTML/);
   });
 

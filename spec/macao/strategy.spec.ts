@@ -54,7 +54,7 @@ describe('AlipayMacaoStrategy construction', () => {
   it('appends API paths to a gatewayURL given with a trailing slash', async () => {
     nock('https://sandbox.example.mo').post(APPLY_TOKEN_PATH).reply(500, 'down');
     const { err } = expectAction(await login(macaoStrategy({ gatewayURL: 'https://sandbox.example.mo/' })), 'error');
-    expect(err).to.be.instanceOf(AlipayTransportError).and.include({ status: 500 });
+    expect(err).to.be.instanceOf(AlipayTransportError).and.include({ status: 502, upstreamStatus: 500 });
   });
 });
 
