@@ -1,7 +1,7 @@
 /** Signed calls to the mainland OpenAPI gateway (PROTOCOL A3–A5). */
 import type { KeyObject } from 'crypto';
 import { systemClock, formatShanghaiTimestamp, type Clock } from '../core/clock';
-import { postForText, type HttpSettings } from '../core/http';
+import { HttpEndpoint, type HttpSettings } from '../core/http';
 import { signSha256WithRsa } from '../core/rsa';
 import { readGatewayResponse } from './response';
 import type { CertificateSns } from './cert-sn';
@@ -22,20 +22,23 @@ type Params = Record<string, string | undefined>;
 export class AlipayGateway {
   private readonly config: GatewayConfig;
   private readonly clock: Clock;
-  /** The gateway address ready for the query string to be appended (parsed once, not per call). */
-  private readonly urlPrefix: string;
+  /** The gateway address, parsed once; each call appends its query string. */
+  private readonly endpoint: HttpEndpoint;
+  /** What joins the query string to the gateway address. */
+  private readonly querySeparator: string;
 
   constructor(config: GatewayConfig) {
     this.config = config;
     this.clock = config.clock ?? systemClock;
-    this.urlPrefix = config.gatewayURL + (new URL(config.gatewayURL).search ? '&' : '?');
+    this.endpoint = new HttpEndpoint(config.gatewayURL, config.http);
+    this.querySeparator = new URL(config.gatewayURL).search ? '&' : '?';
   }
 
   /**
    * The request for `method`: common parameters (query string) and business parameters (form
    * body), both covered by the signature. Exposed so tests can check the exact bytes.
    */
-  buildRequest(method: string, business: Params): { url: string; body: string; signContent: string } {
+  buildRequest(method: string, business: Params): { query: string; body: string; signContent: string } {
     const { appId, certificates } = this.config;
     const common: Params = {
       app_id: appId,
@@ -50,7 +53,7 @@ export class AlipayGateway {
     };
     const signContent = buildSignContent({ ...common, ...business });
     const sign = signSha256WithRsa(signContent, this.config.privateKey);
-    return { url: this.urlPrefix + encodeForm({ ...common, sign }), body: encodeForm(business), signContent };
+    return { query: this.querySeparator + encodeForm({ ...common, sign }), body: encodeForm(business), signContent };
   }
 
   /**
@@ -60,12 +63,7 @@ export class AlipayGateway {
    */
   async call(method: string, business: Params): Promise<Record<string, unknown>> {
     const request = this.buildRequest(method, business);
-    const { status, text } = await postForText(
-      request.url,
-      request.body,
-      'application/x-www-form-urlencoded;charset=utf-8',
-      this.config.http,
-    );
+    const { status, text } = await this.endpoint.post(request.query, request.body, 'application/x-www-form-urlencoded;charset=utf-8');
     return readGatewayResponse(
       text,
       status,

@@ -5,6 +5,7 @@ import { absoluteCallbackURL } from '../core/original-url';
 import type { AnyVerifyFunction, StrategyConstructor, TokenGrant } from '../core/passport-types';
 import { checkAuthCode, queryOf } from '../core/request-input';
 import { storeState, verifyState, type StateMeta } from '../core/state-store';
+import { SessionStateStore } from '../core/session-state';
 import { SignedExchangeStrategy } from '../core/strategy-base';
 import { AlipayGateway } from './gateway';
 import { normaliseScope, resolveAlipayOptions, type AlipayStrategyOptions } from './options';
@@ -30,6 +31,8 @@ class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayPro
   private readonly gateway: AlipayGateway;
   private readonly appId: string;
   private readonly authorizationURL: string;
+  /** The authorization address up to the scope's value: `…?app_id=…&scope=`. */
+  private readonly authorizePrefix: string;
   private readonly gatewayURL: string;
   private readonly defaultCallbackURL: string;
   private readonly defaultScope: string;
@@ -38,6 +41,7 @@ class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayPro
 
   constructor(options: AlipayStrategyOptions, verify: AnyVerifyFunction<AlipayTokenParams, AlipayProfile>) {
     const resolved = resolveAlipayOptions(options);
+    const sessionKey = options.sessionKey ?? `oauth2:${new URL(resolved.authorizationURL).hostname}`;
     super(
       {
         authorizationURL: resolved.authorizationURL,
@@ -47,8 +51,8 @@ class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayPro
         callbackURL: resolved.callbackURL,
         scope: resolved.scope,
         state: options.state !== false,
-        store: options.store as never,
-        sessionKey: options.sessionKey,
+        store: (options.store ?? (options.state === false ? undefined : new SessionStateStore(sessionKey))) as never,
+        sessionKey,
         proxy: options.proxy,
         // Without an explicit skipUserProfile, each login decides from the scope it was granted.
         skipUserProfile: options.skipUserProfile,
@@ -59,6 +63,8 @@ class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayPro
     this.name = options.name ?? 'alipay';
     this.appId = resolved.appId;
     this.authorizationURL = resolved.authorizationURL;
+    this.authorizePrefix =
+      resolved.authorizationURL + (new URL(resolved.authorizationURL).search ? '&' : '?') + `app_id=${encodeURIComponent(resolved.appId)}&scope=`;
     this.gatewayURL = resolved.gatewayURL;
     this.defaultCallbackURL = resolved.callbackURL;
     this.defaultScope = resolved.scope;
@@ -156,10 +162,7 @@ class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayPro
     try {
       storeState(this.internals._stateStore, req, options.state, meta, (err, state) => {
         if (err) return this.error(err as Error);
-        const url = new URL(this.authorizationURL);
-        url.searchParams.set('app_id', this.appId);
-        url.searchParams.set('scope', scope);
-        url.searchParams.set('redirect_uri', callbackURL);
+        let url = `${this.authorizePrefix}${encodeURIComponent(scope)}&redirect_uri=${encodeURIComponent(callbackURL)}`;
         if (state !== undefined && state !== null && state !== '') {
           if (typeof state !== 'string' || state.length > MAX_STATE_LENGTH || !/^[\x20-\x7e]+$/.test(state)) {
             return this.error(
@@ -169,9 +172,9 @@ class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayPro
               ),
             );
           }
-          url.searchParams.set('state', state);
+          url += `&state=${encodeURIComponent(state)}`;
         }
-        this.redirect(url.toString());
+        this.redirect(url);
       });
     } catch (err) {
       this.error(err as Error);

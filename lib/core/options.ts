@@ -1,7 +1,7 @@
 /** Validation helpers for constructor options shared by both strategies. */
 import type { Agent } from 'http';
 import { AlipayConfigError } from './errors';
-import { defaultFetch, type FetchLike, type HttpSettings } from './http';
+import type { FetchLike, HttpSettings } from './http';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 
@@ -42,9 +42,9 @@ export function resolveHttpSettings(options: TransportOptions): HttpSettings {
     throw new AlipayConfigError('timeout must be a positive number of milliseconds (default 5000).');
   }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
-    throw new AlipayConfigError('fetch must be a fetch-compatible function (for example node-fetch or globalThis.fetch).');
+    throw new AlipayConfigError('fetch must be a fetch-compatible function (for example node-fetch or globalThis.fetch), or left out to use Node\'s http/https.');
   }
-  return { timeout, agent: options.agent, fetch: options.fetch ?? defaultFetch };
+  return { timeout, agent: options.agent, fetch: options.fetch };
 }
 
 export function requireVerify(verify: unknown, strategy: string): void {

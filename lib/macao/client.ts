@@ -1,7 +1,7 @@
 /** Signed envelope calls to Alipay Macao's open API. */
 import { randomUUID, type KeyObject } from 'crypto';
 import { formatShanghaiIso, systemClock, type Clock } from '../core/clock';
-import { postForText, type HttpSettings } from '../core/http';
+import { HttpEndpoint, type HttpSettings } from '../core/http';
 import { buildSignedEnvelope, functionPath, readEnvelopeResponse } from './envelope';
 
 export interface MacaoClientConfig {
@@ -21,9 +21,11 @@ export class MacaoClient {
   private readonly config: MacaoClientConfig;
   readonly clock: Clock;
   private readonly newMessageId: () => string;
+  private readonly endpoint: HttpEndpoint;
 
   constructor(config: MacaoClientConfig) {
     this.config = config;
+    this.endpoint = new HttpEndpoint(config.gatewayURL, config.http);
     this.clock = config.clock ?? systemClock;
     this.newMessageId = config.newMessageId ?? newUuidMessageId;
   }
@@ -42,13 +44,13 @@ export class MacaoClient {
       body,
       this.config.privateKey,
     );
-    return { url: this.config.gatewayURL + functionPath(functionName), reqMsgId, ...envelope };
+    return { path: functionPath(functionName), reqMsgId, ...envelope };
   }
 
   /** Calls `functionName` once (never retried) and returns the verified response body. */
   async call(functionName: string, body: Record<string, string>, accessToken?: string): Promise<Record<string, unknown>> {
     const request = this.buildRequest(functionName, body, accessToken);
-    const { status, text } = await postForText(request.url, request.body, 'application/json; charset=UTF-8', this.config.http);
+    const { status, text } = await this.endpoint.post(request.path, request.body, 'application/json; charset=UTF-8');
     return readEnvelopeResponse(text, status, {
       function: functionName,
       reqMsgId: request.reqMsgId,

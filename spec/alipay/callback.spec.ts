@@ -37,6 +37,28 @@ describe('AlipayStrategy callback', () => {
     expect(guard.isDone()).to.equal(false);
   });
 
+  it('keeps the pending state when a forged callback carries a wrong one', async () => {
+    const session = { 'oauth2:openauth.alipay.com': { state: 'abc123' } };
+    await run(strategy({ state: true }), (req) => {
+      callback({ auth_code: AUTH_CODE, state: 'forged' })(req);
+      req.session = session;
+    });
+    expect(session['oauth2:openauth.alipay.com']).to.deep.equal({ state: 'abc123' });
+  });
+
+  it('stores a fresh 144-bit base64url state in the session, in passport-oauth2\'s layout', async () => {
+    const session: Record<string, any> = {};
+    const seen = new Set<string>();
+    for (let i = 0; i < 300; i++) {
+      const out = expectAction(await run(strategy({ state: true }), (req) => (req.session = session)), 'redirect');
+      const state = new URL(out.url).searchParams.get('state') as string;
+      expect(state).to.match(/^[A-Za-z0-9_-]{24}$/);
+      expect(session['oauth2:openauth.alipay.com']).to.deep.equal({ state });
+      seen.add(state);
+    }
+    expect(seen.size).to.equal(300);
+  });
+
   it('fails with 403 when the session holds no state (replayed callback)', async () => {
     const out = await run(strategy({ state: true }), (req) => {
       callback({ auth_code: AUTH_CODE, state: 'abc123' })(req);

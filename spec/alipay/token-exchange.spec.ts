@@ -33,18 +33,18 @@ describe('alipay.system.oauth.token request', () => {
   });
 
   it('sends a signature that verifies independently with the app public key', () => {
-    const { url, signContent } = gatewayAt(() => FIXED).buildRequest('alipay.system.oauth.token', {
+    const { query, signContent } = gatewayAt(() => FIXED).buildRequest('alipay.system.oauth.token', {
       grant_type: 'authorization_code',
       code: AUTH_CODE,
     });
-    const sign = new URL(url).searchParams.get('sign') as string;
+    const sign = new URLSearchParams(query.slice(1)).get('sign') as string;
     const ok = verify('sha256', Buffer.from(signContent, 'utf8'), createPublicKey(keys.appPublic), Buffer.from(sign, 'base64'));
     expect(ok).to.equal(true);
   });
 
   it('is deterministic for fixed inputs (PKCS#1 v1.5 signatures are)', () => {
     const build = () => gatewayAt(() => FIXED).buildRequest('alipay.system.oauth.token', { grant_type: 'authorization_code', code: AUTH_CODE });
-    expect(build().url).to.equal(build().url);
+    expect(build().query).to.equal(build().query);
   });
 
   it('puts common parameters in the query string and grant parameters in the body', async () => {

@@ -54,7 +54,7 @@ describe('Macao applyToken request', () => {
   });
 
   it('posts to the function path with a JSON content type', () => {
-    expect(build().url).to.equal(`${MACAO_ORIGIN}${APPLY_TOKEN_PATH}`);
+    expect(build().path).to.equal(APPLY_TOKEN_PATH);
   });
 
   it('uses a new reqMsgId for every request', async () => {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import * as http from 'http';
+import nodeFetch from 'node-fetch';
 import { AlipayMacaoAPIError, AlipayMacaoStrategy, AlipaySignatureError, AlipayStrategy, AlipayTransportError } from '../../lib';
 import { createAlipaySimulator, type AlipaySimulator, type FaultKind } from '../../lib/testing';
 import { expectAction, run } from '../helpers/passport';
@@ -18,7 +19,14 @@ async function socketsAfterSettling(baseline: number): Promise<number> {
   return openSockets();
 }
 
-describe('simulator faults reach the strategies as documented errors', () => {
+/** Every fault must hold on both transports: Node's http.request (the default) and an injected fetch. */
+const TRANSPORTS = [
+  ['http.request', undefined],
+  ['node-fetch', nodeFetch],
+] as const;
+
+for (const [transport, fetch] of TRANSPORTS)
+describe(`simulator faults reach the strategies as documented errors (${transport})`, () => {
   let sim: AlipaySimulator;
   before(async () => {
     sim = await createAlipaySimulator();
@@ -31,7 +39,7 @@ describe('simulator faults reach the strategies as documented errors', () => {
   /** Prepares a login (keys, app, code) and returns the function that runs it. */
   function mainlandLogin() {
     const app = sim.createApp();
-    const s = new AlipayStrategy({ ...app, callbackURL: 'http://localhost/cb', state: false, timeout: TIMEOUT, agent } as never, (_a: string, _r: string, p: any, done: any) =>
+    const s = new AlipayStrategy({ ...app, callbackURL: 'http://localhost/cb', state: false, timeout: TIMEOUT, agent, fetch } as never, (_a: string, _r: string, p: any, done: any) =>
       done(null, p),
     );
     const code = sim.mintAuthCode(app.appId, '2088102000000001');
@@ -41,7 +49,7 @@ describe('simulator faults reach the strategies as documented errors', () => {
   /** Prepares a login (keys, app, code) and returns the function that runs it. */
   function macaoLogin() {
     const client = sim.createMacaoClient();
-    const s = new AlipayMacaoStrategy({ ...client, timeout: TIMEOUT, agent } as never, (_a: string, _r: string, p: any, done: any) => done(null, p));
+    const s = new AlipayMacaoStrategy({ ...client, timeout: TIMEOUT, agent, fetch } as never, (_a: string, _r: string, p: any, done: any) => done(null, p));
     const code = sim.mintMacaoAuthCode(client.clientId, '2088102000000001');
     return () => run(s, (req) => (req.body = { authCode: code }));
   }

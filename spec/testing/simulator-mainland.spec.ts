@@ -152,7 +152,7 @@ describe('simulator: mainland', () => {
       alipayPublicKey: loadPublicKey(app.alipayPublicKey, 'a'),
       http: resolveHttpSettings({}),
     }).buildRequest('alipay.user.info.share', { auth_token: (out.user as any).params.access_token });
-    const raw = await (await fetch(request.url, { method: 'POST', body: request.body, headers: { 'content-type': 'application/x-www-form-urlencoded' } })).text();
+    const raw = await (await fetch(app.gatewayURL + request.query, { method: 'POST', body: request.body, headers: { 'content-type': 'application/x-www-form-urlencoded' } })).text();
     expect(raw).to.include(`${sim.url.replace(/\//g, '\\/')}\\/avatars\\/2088102000000001.svg`);
   });
 
