@@ -5,7 +5,8 @@
 import { createHash, X509Certificate } from 'crypto';
 import { AlipayConfigError } from '../core/errors';
 
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+const BEGIN = '-----BEGIN CERTIFICATE-----';
+const END = '-----END CERTIFICATE-----';
 /** OID prefix of the PKCS#1 RSA signature algorithms (sha1WithRSA, sha256WithRSA, …). */
 const RSA_SIGNATURE_OID_PREFIX = '1.2.840.113549.1.1';
 
@@ -16,8 +17,22 @@ export interface CertificateSns {
   alipayCertSn: string;
 }
 
+/**
+ * The PEM blocks of a certificate file, in order. Linear in the input: each search resumes where
+ * the previous block ended, and a BEGIN without an END ends the scan (a lazy regular expression
+ * rescans the rest of the text from every unterminated BEGIN, which is quadratic).
+ */
 export function splitPemCertificates(pem: string): string[] {
-  return pem.match(PEM_CERTIFICATE) ?? [];
+  const blocks: string[] = [];
+  let from = 0;
+  for (;;) {
+    const begin = pem.indexOf(BEGIN, from);
+    if (begin < 0) return blocks;
+    const end = pem.indexOf(END, begin + BEGIN.length + 1);
+    if (end < 0) return blocks;
+    blocks.push(pem.slice(begin, end + END.length));
+    from = end + END.length;
+  }
 }
 
 /** Parses the first certificate of a PEM file's text, explaining the failure when it cannot. */

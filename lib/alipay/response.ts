@@ -1,7 +1,7 @@
 /** Verifying and reading a mainland gateway response (PROTOCOL A5). */
 import type { KeyObject } from 'crypto';
 import { AlipaySignatureError, AlipayTransportError } from '../core/errors';
-import { parseObjectSpan, parseSignedJson, verifyRawSpan } from '../core/signed-json';
+import { parseObjectSpan, parseSignedJson, parseUnsignedSpan, verifyRawSpan } from '../core/signed-json';
 import { AlipayAPIError } from './errors';
 
 export interface ResponseVerifier {
@@ -43,35 +43,39 @@ export function readGatewayResponse(
       status,
     );
   }
-  const node = parseObjectSpan(span, `The gateway's "${successSpan ? nodeName : 'error_response'}"`);
-  const failed = isFailure(node, successSpan === undefined);
-  const sign = doc.json.sign;
-
-  if (sign === undefined || sign === null || sign === '') {
+  const what = `The gateway's "${successSpan ? nodeName : 'error_response'}"`;
+  const sign = doc.text('sign');
+  if (sign === undefined || sign === '') {
     // An unsigned refusal is reported, but marked unsigned: nothing in it is trusted.
-    if (failed) throw new AlipayAPIError(method, node, false, signContent);
+    const node = parseUnsignedSpan(span, what);
+    if (isFailure(node, successSpan === undefined)) throw new AlipayAPIError(method, node, false, signContent);
     throw new AlipaySignatureError(
       `The Alipay gateway's ${method} response carries no sign; an unsigned success is never accepted.`,
       'ALIPAY_SIGNATURE_MISSING',
     );
   }
-  // Like the Java SDK, only a success must carry the configured certificate's SN: a signed refusal
-  // without alipay_cert_sn is still Alipay's refusal, reported below with its codes.
-  if (!failed && verifier.alipayCertSn !== undefined && doc.json.alipay_cert_sn !== verifier.alipayCertSn) {
-    throw new AlipaySignatureError(
-      `The response was signed with Alipay certificate SN ${JSON.stringify(doc.json.alipay_cert_sn ?? null)}, ` +
+  const certSn = doc.text('alipay_cert_sn');
+  const certSnMatches = verifier.alipayCertSn === undefined || certSn === verifier.alipayCertSn;
+  const certSnMismatch = () =>
+    new AlipaySignatureError(
+      `The response was signed with Alipay certificate SN ${JSON.stringify(certSn ?? null)}, ` +
         `not the configured one (${verifier.alipayCertSn}). Alipay may have rotated its certificate: ` +
         'download the current alipayCertPublicKey_RSA2.crt from the Alipay console.',
       'ALIPAY_CERT_SN_MISMATCH',
     );
-  }
-  if (typeof sign !== 'string' || !verifyRawSpan(span, sign, verifier.alipayPublicKey)) {
+  if (!verifyRawSpan(span, sign, verifier.alipayPublicKey)) {
+    if (!certSnMatches && certSn !== undefined) throw certSnMismatch();
     throw new AlipaySignatureError(
       `The signature of the Alipay gateway's ${method} response does not verify. ` +
         'Check that alipayPublicKey is the current "Alipay public key" of this app (not the application public key); ' +
         'otherwise the response was altered in transit.',
     );
   }
-  if (failed) throw new AlipayAPIError(method, node, true, signContent);
+  // Verified: parsed once, now that it is known to come from Alipay.
+  const node = parseObjectSpan(span, what);
+  if (isFailure(node, successSpan === undefined)) throw new AlipayAPIError(method, node, true, signContent);
+  // Like the Java SDK (checkResponseCertSign), only a success must carry the configured
+  // certificate's SN: a signed refusal without alipay_cert_sn is still Alipay's refusal.
+  if (!certSnMatches) throw certSnMismatch();
   return node;
 }

@@ -6,7 +6,7 @@ import type { KeyObject } from 'crypto';
 import { AlipaySignatureError, AlipayTransportError } from '../core/errors';
 import { recordOrEmpty } from '../core/fields';
 import { signSha256WithRsa } from '../core/rsa';
-import { parseObjectSpan, parseSignedJson, verifyRawSpan } from '../core/signed-json';
+import { parseObjectSpan, parseSignedJson, parseUnsignedSpan, verifyRawSpan } from '../core/signed-json';
 import { AlipayMacaoAPIError } from './errors';
 
 export const ENVELOPE_VERSION = '2.0.0';
@@ -49,8 +49,8 @@ export function functionPath(functionName: string): string {
 }
 
 /** One sister-product sample percent-encodes the signature; base64 never contains `%`. */
-function decodeSignature(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value === '') return undefined;
+function decodeSignature(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
   if (!value.includes('%')) return value;
   try {
     return decodeURIComponent(value);
@@ -76,15 +76,11 @@ export function readEnvelopeResponse(raw: string, status: number, expected: Expe
   if (span === undefined) {
     throw new AlipayTransportError('Alipay Macao answered without a "response" member; check gatewayURL.', 'ALIPAY_INVALID_RESPONSE', status);
   }
-  const response = parseObjectSpan(span, 'Alipay Macao\'s "response"');
-  const head = recordOrEmpty(response.head);
-  const body = recordOrEmpty(response.body);
-  const resultInfo = recordOrEmpty(body.resultInfo);
-  const succeeded = resultInfo.resultStatus === 'S';
-  const signature = decodeSignature(doc.json.signature);
-
+  const what = 'Alipay Macao\'s "response"';
+  const signature = decodeSignature(doc.text('signature'));
   if (signature === undefined) {
-    if (!succeeded) throw new AlipayMacaoAPIError(expected.function, resultInfo, false);
+    const resultInfo = recordOrEmpty(recordOrEmpty(parseUnsignedSpan(span, what).body).resultInfo);
+    if (resultInfo.resultStatus !== 'S') throw new AlipayMacaoAPIError(expected.function, resultInfo, false);
     throw new AlipaySignatureError(
       `Alipay Macao's ${expected.function} response carries no signature; an unsigned success is never accepted.`,
       'ALIPAY_SIGNATURE_MISSING',
@@ -96,12 +92,17 @@ export function readEnvelopeResponse(raw: string, status: number, expected: Expe
         "Check that alipayPublicKey is Alipay Macao's public key (not your application's); otherwise the response was altered.",
     );
   }
+  // Verified: parsed once, now that it is known to come from Alipay Macao.
+  const response = parseObjectSpan(span, what);
+  const head = recordOrEmpty(response.head);
+  const body = recordOrEmpty(response.body);
+  const resultInfo = recordOrEmpty(body.resultInfo);
   if (head.reqMsgId !== expected.reqMsgId || head.function !== expected.function) {
     throw new AlipaySignatureError(
       `Alipay Macao's response answers another request (head.function/reqMsgId do not match ${expected.function}); it is rejected.`,
       'ALIPAY_RESPONSE_MISMATCH',
     );
   }
-  if (!succeeded) throw new AlipayMacaoAPIError(expected.function, resultInfo, true);
+  if (resultInfo.resultStatus !== 'S') throw new AlipayMacaoAPIError(expected.function, resultInfo, true);
   return body;
 }
