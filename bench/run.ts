@@ -111,10 +111,10 @@ function callbackRequest(query: Record<string, string>, sessionKey?: string) {
   return {
     method: query.authCode ? 'POST' : 'GET',
     url: '/auth/callback',
-    headers: { host: 'localhost' },
+    headers: query.authCode ? { host: 'localhost', 'content-type': 'application/json' } : { host: 'localhost' },
     connection: {},
     query,
-    body: {},
+    body: query.authCode ? { authCode: query.authCode } : {},
     session: sessionKey ? { [sessionKey]: { state: query.state } } : {},
   };
 }

@@ -1,8 +1,8 @@
-/** passport-alipay: Passport strategies for Alipay (mainland) and Alipay Macao. */
+/** passport-alipay: Passport strategies for Alipay (mainland, browser and in-app) and Alipay Macao. */
 import { AlipayStrategy } from './alipay/strategy';
 
 export { AlipayStrategy };
-export type { AlipayStrategyOptions, StateStore } from './alipay/options';
+export type { AlipayStrategyOptions, AlipayStrategyOptionsBase, AlipayStrategyOptionsWithRequest, StateStore } from './alipay/options';
 export type { AlipayAuthenticateOptions } from './alipay/strategy';
 export type { AlipayProfile, AlipayTokenParams } from './alipay/profile';
 export { AlipayAPIError } from './alipay/errors';
@@ -10,6 +10,7 @@ export { AlipayError, AlipayConfigError, AlipayRequestError, AlipaySignatureErro
 export type { FetchLike, FetchResponseLike } from './core/http';
 export type { KeyInput } from './core/keys';
 export type {
+  AuthenticateRequest,
   SkipUserProfileOption,
   StrategyConstructor,
   TokenGrant,
@@ -24,7 +25,19 @@ export type {
 /** The mainland strategy is also the package's default `Strategy`, as passport-* packages do. */
 export { AlipayStrategy as Strategy };
 
+export { AlipayInAppStrategy } from './alipay/in-app-strategy';
+export type { AlipayInAppProfile, AppAuthInfoOptions } from './alipay/in-app-strategy';
+export type {
+  AlipayInAppStrategyOptions,
+  AlipayInAppStrategyOptionsBase,
+  AlipayInAppStrategyOptionsWithRequest,
+} from './alipay/in-app-options';
+export { AlipayPhoneNumberError } from './alipay/phone-number';
+
 export { AlipayMacaoStrategy } from './macao/strategy';
-export type { AlipayMacaoStrategyOptions } from './macao/options';
+export type { AlipayMacaoStrategyOptions, AlipayMacaoStrategyOptionsBase, AlipayMacaoStrategyOptionsWithRequest } from './macao/options';
 export type { AlipayMacaoProfile, AlipayMacaoTokenParams, MacaoGrant } from './macao/profile';
 export { AlipayMacaoAPIError } from './macao/errors';
+
+export { RedisStateStore, AlipayStateStoreError } from './core/redis-state-store';
+export type { RedisStateClient, RedisStateStoreOptions } from './core/redis-state-store';

@@ -1,79 +1,146 @@
 /**
- * The built package as a user gets it: `npm test` builds dist/ before running the specs.
- * Requires resolve `passport-alipay` through the package's own `exports` map (self-reference).
+ * The package as a user gets it: `npm pack`, the tarball unpacked into a fresh project, both entry
+ * points loaded through CommonJS and ESM, the shipped files checked, and strict TypeScript projects
+ * on Express 4 types and on Express 5 types (with and without esModuleInterop, skipLibCheck off)
+ * compiling the README's TypeScript snippets and a consumer of every public type.
+ * Nothing is installed from the network: the project links the dev install's own packages.
  */
 import { expect } from 'chai';
 import { execFileSync } from 'child_process';
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 
 const ROOT = resolve(__dirname, '..');
+const MODULES = join(ROOT, 'node_modules');
+const TSC = join(MODULES, 'typescript', 'bin', 'tsc');
 
-describe('the published package', () => {
-  it("exports the strategies and errors through require('passport-alipay')", () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const pkg = require('passport-alipay');
-    for (const name of ['AlipayStrategy', 'Strategy', 'AlipayAPIError', 'AlipaySignatureError', 'AlipayTransportError', 'AlipayConfigError', 'AlipayError']) {
-      expect(pkg[name], name).to.be.a('function');
-    }
-    expect(require.resolve('passport-alipay')).to.equal(join(ROOT, 'dist', 'index.js'));
+/** Code blocks of README.md marked `<!-- typecheck -->`, each a self-contained TypeScript module. */
+export function readmeTypeScriptSnippets(): string[] {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  return [...readme.matchAll(/<!-- typecheck -->\s*```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+}
+
+/** What the snippets assume the app has: its own user store. */
+const APP_PRELUDE = `
+interface AppUser { id: string }
+declare function findOrCreateUser(query: Record<string, unknown>): Promise<AppUser>;
+declare function findUserById(id: string): Promise<AppUser>;
+`;
+
+function link(project: string, name: string, target = join(MODULES, name)): void {
+  const at = join(project, 'node_modules', name);
+  mkdirSync(join(at, '..'), { recursive: true });
+  symlinkSync(target, at, 'dir');
+}
+
+describe('the published package (npm pack, installed into a fresh project)', function () {
+  this.timeout(180_000);
+  let work: string;
+  let project: string;
+  let files: string[];
+
+  before(() => {
+    work = mkdtempSync(join(tmpdir(), 'passport-alipay-pack-'));
+    // dist/ was built by `npm test`; --ignore-scripts skips the prepack build.
+    const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' });
+    const packed = JSON.parse(out.slice(out.indexOf('['))) as { filename: string; files: { path: string }[] }[];
+    files = packed[0].files.map((f) => f.path);
+    project = join(work, 'app');
+    const installed = join(project, 'node_modules', 'passport-alipay');
+    mkdirSync(installed, { recursive: true });
+    execFileSync('tar', ['xzf', join(work, packed[0].filename), '-C', installed, '--strip-components=1']);
+    writeFileSync(join(project, 'package.json'), '{"name":"app","private":true}\n');
+    for (const dep of ['passport-oauth2', 'passport', 'express', 'express-session']) link(project, dep);
+    link(project, '@types/node');
+  });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  it('ships the build, the declarations, the README images and nothing of the sources or tests', () => {
+    expect(files).to.include.members(['dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'README.md', 'LICENSE', 'CHANGELOG.md', 'docs/demo-home.png']);
+    expect(files.filter((f) => /^(lib|spec|e2e|bench|examples)\//.test(f))).to.deep.equal([]);
   });
 
-  it('loads through an ESM import with named exports', () => {
-    const dir = mkdtempSync(join(ROOT, '.esm-check-'));
-    try {
-      writeFileSync(
-        join(dir, 'check.mjs'),
-        "import { AlipayStrategy, AlipayMacaoStrategy, AlipayAPIError } from 'passport-alipay';\n" +
-          "import { createAlipaySimulator } from 'passport-alipay/testing';\n" +
-          'console.log([AlipayStrategy, AlipayMacaoStrategy, AlipayAPIError, createAlipaySimulator].map((x) => typeof x).join());\n',
-      );
-      const out = execFileSync(process.execPath, [join(dir, 'check.mjs')]).toString().trim();
-      expect(out).to.equal('function,function,function,function');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+  it('ships source maps that carry their sources (no link to a missing lib/*.ts)', () => {
+    const maps = files.filter((f) => f.endsWith('.js.map'));
+    expect(maps.length).to.be.greaterThan(10);
+    for (const file of maps) {
+      const map = JSON.parse(readFileSync(join(project, 'node_modules', 'passport-alipay', file), 'utf8'));
+      expect(map.sourcesContent, file).to.have.length(map.sources.length);
+      expect(map.sourcesContent.every((s: unknown) => typeof s === 'string' && s.length > 0), file).to.equal(true);
     }
   });
 
-  it('compiles a TypeScript consumer that imports { AlipayStrategy }', function () {
-    this.timeout(60000);
-    const dir = mkdtempSync(join(tmpdir(), 'passport-alipay-consumer-'));
-    try {
-      mkdirSync(join(dir, 'node_modules'));
-      symlinkSync(ROOT, join(dir, 'node_modules', 'passport-alipay'), 'dir');
-      writeFileSync(
-        join(dir, 'consumer.ts'),
-        [
-          "import { AlipayStrategy, AlipayMacaoStrategy, AlipayAPIError, type VerifyWithParams, type VerifyWithRequestAndParams, type AlipayTokenParams, type AlipayProfile, type AlipayMacaoTokenParams, type AlipayMacaoProfile, type VerifiedCallback } from 'passport-alipay';",
-          "import { createAlipaySimulator } from 'passport-alipay/testing';",
-          "const options = { appId: '1', privateKey: 'k', alipayPublicKey: 'k', callbackURL: '/cb' };",
-          '// untyped (profile, done) verify functions get their parameter types from the constructor overloads',
-          'const a = new AlipayStrategy(options, (accessToken, refreshToken, profile, done) => done(null, { id: profile.openId ?? profile.id }));',
-          'const c = new AlipayStrategy({ ...options, passReqToCallback: true }, (req, accessToken, refreshToken, profile, done) => done(null, { ip: req.ip }));',
-          "const macaoOptions = { clientId: 'c', authMerchantId: 'm', privateKey: 'k', alipayPublicKey: 'k' };",
-          'const m = new AlipayMacaoStrategy(macaoOptions, (accessToken, refreshToken, profile, done) => done(null, { id: profile.id }));',
-          '// the shapes with params are named by their exported types',
-          'const verify5: VerifyWithParams<AlipayTokenParams, AlipayProfile> = (at, rt, params, profile, done) => done(null, { e: params.expires_in });',
-          'const b = new AlipayStrategy(options, verify5);',
-          'const verify6: VerifyWithRequestAndParams<AlipayTokenParams, AlipayProfile> = (req, at, rt, params, profile, done) => done(null, { ip: req.ip });',
-          'const d = new AlipayStrategy({ ...options, passReqToCallback: true }, verify6);',
-          'const n = new AlipayMacaoStrategy(macaoOptions, (at: string, rt: string, params: AlipayMacaoTokenParams, profile: AlipayMacaoProfile, done: VerifiedCallback) => done(null, { at: params.expires_at }));',
-          'const e: AlipayAPIError | undefined = undefined;',
-          'export { a, b, c, d, m, n, e, createAlipaySimulator };',
-        ].join('\n'),
-      );
-      execFileSync(
-        process.execPath,
-        [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16',
-          '--skipLibCheck', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules', '@types'), join(dir, 'consumer.ts')],
-        { cwd: dir, stdio: 'pipe' },
-      );
-    } catch (e) {
-      const out = e as { stdout?: Buffer; message: string };
-      throw new Error(`tsc failed: ${out.stdout?.toString() ?? out.message}`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  it('depends at run time on passport-oauth2 alone, with passport as a peer and no @types', () => {
+    const manifest = JSON.parse(readFileSync(join(project, 'node_modules', 'passport-alipay', 'package.json'), 'utf8'));
+    expect(Object.keys(manifest.dependencies)).to.deep.equal(['passport-oauth2']);
+    expect(manifest.peerDependencies).to.have.property('passport');
+    expect(manifest.scripts).not.to.have.property('prepare');
+    expect(manifest).to.include.keys('repository', 'homepage', 'bugs');
   });
+
+  it('loads both entry points with require()', () => {
+    const out = execFileSync(
+      process.execPath,
+      ['-e', "const p=require('passport-alipay');const t=require('passport-alipay/testing');" +
+        "console.log([p.AlipayStrategy,p.AlipayInAppStrategy,p.AlipayMacaoStrategy,p.RedisStateStore,p.Strategy,t.createAlipaySimulator,t.generateTestKeys].map((x)=>typeof x).join())"],
+      { cwd: project, encoding: 'utf8' },
+    );
+    expect(out.trim()).to.equal('function,function,function,function,function,function,function');
+  });
+
+  it('loads both entry points through an ESM import with named exports', () => {
+    writeFileSync(
+      join(project, 'check.mjs'),
+      "import { AlipayStrategy, AlipayInAppStrategy, AlipayMacaoStrategy, AlipayAPIError } from 'passport-alipay';\n" +
+        "import { createAlipaySimulator, signedGatewayResponse } from 'passport-alipay/testing';\n" +
+        'console.log([AlipayStrategy, AlipayInAppStrategy, AlipayMacaoStrategy, AlipayAPIError, createAlipaySimulator, signedGatewayResponse].map((x) => typeof x).join());\n',
+    );
+    const out = execFileSync(process.execPath, ['check.mjs'], { cwd: project, encoding: 'utf8' });
+    expect(out.trim()).to.equal('function,function,function,function,function,function');
+  });
+
+  it('has README TypeScript snippets to compile', () => {
+    expect(readmeTypeScriptSnippets().length).to.be.at.least(3);
+  });
+
+  for (const express of [4, 5] as const) {
+    for (const esModuleInterop of [true, false]) {
+      it(`compiles strictly against Express ${express} types${esModuleInterop ? ' with esModuleInterop (and the README snippets)' : ' without esModuleInterop'}`, () => {
+        const dir = join(work, `ts-express${express}-${esModuleInterop ? 'interop' : 'plain'}`);
+        mkdirSync(dir);
+        cpSync(join(project, 'node_modules'), join(dir, 'node_modules'), { recursive: true, verbatimSymlinks: true });
+        // The app's own type packages, copied (not linked) so that they resolve the app's Express types.
+        for (const types of ['passport', 'express-session']) cpSync(join(MODULES, '@types', types), join(dir, 'node_modules', '@types', types), { recursive: true });
+        link(dir, '@types/express', join(MODULES, '@types', express === 4 ? 'express4' : 'express'));
+        const sources: string[] = [];
+        const consumer = esModuleInterop ? 'consumer-interop.ts' : 'consumer-plain.ts';
+        cpSync(join(ROOT, 'spec', 'fixtures', 'consumers', consumer), join(dir, consumer));
+        sources.push(consumer);
+        if (esModuleInterop) {
+          readmeTypeScriptSnippets().forEach((snippet, i) => {
+            writeFileSync(join(dir, `readme-${i}.ts`), `${APP_PRELUDE}\n${snippet}\nexport {};\n`);
+            sources.push(`readme-${i}.ts`);
+          });
+        }
+        writeFileSync(
+          join(dir, 'tsconfig.json'),
+          JSON.stringify({
+            compilerOptions: {
+              strict: true, noEmit: true, skipLibCheck: false, esModuleInterop, target: 'ES2022',
+              module: 'commonjs', moduleResolution: 'node', types: ['node'], lib: ['ES2022'],
+            },
+            files: sources,
+          }),
+        );
+        try {
+          execFileSync(process.execPath, [TSC, '-p', dir], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+        } catch (e) {
+          const out = e as { stdout?: string; message: string };
+          throw new Error(`tsc failed:\n${out.stdout || out.message}\n${sources.map((f) => `--- ${f}\n${readFileSync(join(dir, f), 'utf8')}`).join('\n')}`);
+        }
+        expect(readdirSync(dir)).to.include(consumer);
+      });
+    }
+  }
 });

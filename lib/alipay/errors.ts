@@ -16,6 +16,9 @@ const ADVICE: Record<string, string> = {
     'The access token cannot read user information: request scope auth_user, or set skipUserProfile.',
   'aop.auth-token-time-out':
     'The access token has expired: sign the user in again, or refresh the token before reading user information.',
+  'isv.insufficient-isv-permissions':
+    'The app lacks this capability: in the Alipay console add 获取会员基础信息 (member basic information; ' +
+    'mini programs cannot add the old 获取会员信息 package), or 获取会员手机号 for phone numbers.',
   'isp.unknow-error': 'Alipay had an internal error; the user can sign in again.',
 };
 

@@ -4,7 +4,7 @@ import type { KeyObject } from 'crypto';
 import { AlipayConfigError } from '../core/errors';
 import type { FetchLike, HttpSettings } from '../core/http';
 import { assertNotOwnPublicKey, loadPrivateKey, loadPublicKey, type KeyInput } from '../core/keys';
-import { requireEndpoint, requireString, resolveHttpSettings } from '../core/options';
+import { rejectForeignOptionNames, requireCallbackURL, requireEndpoint, requireString, resolveHttpSettings } from '../core/options';
 import type { SkipUserProfileOption } from '../core/passport-types';
 import { certificateSn, loadCertificate, rootCertificateSn, type CertificateSns } from './cert-sn';
 
@@ -19,7 +19,8 @@ export interface StateStore {
   verify(...args: any[]): void;
 }
 
-export interface AlipayStrategyOptions {
+/** What every mainland strategy needs to call the OpenAPI gateway (AlipayStrategy, AlipayInAppStrategy). */
+export interface MainlandGatewayOptions {
   /** The application's APPID (16 digits). */
   appId: string;
   /** The application's RSA private key: PEM or bare base64, PKCS#8 or PKCS#1. */
@@ -32,47 +33,68 @@ export interface AlipayStrategyOptions {
   alipayPublicCert?: string;
   /** Certificate mode: Alipay's root certificate bundle (PEM text of alipayRootCert.crt). */
   alipayRootCert?: string;
-  /** Where Alipay sends the user back; absolute, or relative to the request's host. */
-  callbackURL: string;
-  /** `auth_base` (default: silent, user id only) or `auth_user` (consent; nickname and avatar). */
-  scope?: string | string[];
   /** Use Alipay's sandbox endpoints. */
   sandbox?: boolean;
-  /** Full authorization page address; overrides `sandbox`. */
-  authorizationURL?: string;
   /** Full gateway address (…/gateway.do); overrides `sandbox`. */
   gatewayURL?: string;
   /** Milliseconds allowed for each gateway call (default 5000). */
   timeout?: number;
   /** HTTP agent for gateway calls (keep-alive tuning, proxies). */
   agent?: Agent;
-  /** fetch implementation for gateway calls (default node-fetch). */
+  /** A fetch implementation for gateway calls (node-fetch, undici, globalThis.fetch); default: Node's http/https. */
   fetch?: FetchLike;
+  /** Skip or make `alipay.user.info.share` (nickname, avatar; needs an auth_user grant). */
+  skipUserProfile?: SkipUserProfileOption;
+  /** Strategy name. */
+  name?: string;
+}
+
+/** AlipayStrategy's options; `AlipayStrategyOptions` or `AlipayStrategyOptionsWithRequest` add passReqToCallback. */
+export interface AlipayStrategyOptionsBase extends MainlandGatewayOptions {
+  /** Where Alipay sends the user back; absolute, or relative to the request's host. */
+  callbackURL: string;
+  /** `auth_base` (default: silent, user id only) or `auth_user` (consent; nickname and avatar). */
+  scope?: string | string[];
+  /** Full authorization page address; overrides `sandbox`. */
+  authorizationURL?: string;
   /** CSRF protection with a `state` kept in the session (default true). */
   state?: boolean;
-  /** A custom passport-oauth2 state store, or `true` for the store that also keeps app state. */
+  /** A state store (e.g. RedisStateStore), or `true` for passport-oauth2's store that also keeps app state. */
   store?: StateStore | true;
   /** Trust `X-Forwarded-Proto` / `X-Forwarded-Host` when resolving a relative callbackURL (Express's `trust proxy` setting also works). */
   proxy?: boolean;
   /** Session key of the state (default `oauth2:<authorization host>`). */
   sessionKey?: string;
-  /** Skip `alipay.user.info.share` (default: skipped unless the scope includes auth_user). */
+  /** Skip `alipay.user.info.share` (default: decided per login, from the scope Alipay granted). */
   skipUserProfile?: SkipUserProfileOption;
-  passReqToCallback?: boolean;
   /** Strategy name (default `alipay`). */
   name?: string;
 }
 
-export interface ResolvedAlipayOptions {
+/** Options for a verify function without the request (the default). */
+export interface AlipayStrategyOptions extends AlipayStrategyOptionsBase {
+  passReqToCallback?: false;
+}
+
+/** Options for a verify function that receives the request first. */
+export interface AlipayStrategyOptionsWithRequest extends AlipayStrategyOptionsBase {
+  passReqToCallback: true;
+}
+
+/** The validated gateway settings (AlipayGateway's configuration). */
+export interface ResolvedGatewayOptions {
   appId: string;
   privateKey: KeyObject;
   alipayPublicKey: KeyObject;
   certificates?: CertificateSns;
-  authorizationURL: string;
   gatewayURL: string;
+  http: HttpSettings;
+}
+
+export interface ResolvedAlipayOptions extends ResolvedGatewayOptions {
+  authorizationURL: string;
   callbackURL: string;
   scope: string;
-  http: HttpSettings;
 }
 
 /** Scopes are comma-joined on the wire; spaces or arrays are accepted for convenience. */
@@ -83,7 +105,7 @@ export function normaliseScope(scope: string | string[] | undefined): string {
   return scopes.join(',');
 }
 
-function resolveKeys(options: AlipayStrategyOptions) {
+function resolveKeys(options: MainlandGatewayOptions) {
   const privateKey = loadPrivateKey(options.privateKey, 'privateKey');
   const certMode = options.appCert !== undefined || options.alipayPublicCert !== undefined || options.alipayRootCert !== undefined;
   if (!certMode) {
@@ -122,27 +144,30 @@ function resolveKeys(options: AlipayStrategyOptions) {
   };
 }
 
-export function resolveAlipayOptions(options: AlipayStrategyOptions): ResolvedAlipayOptions {
+/** Validates what every mainland strategy needs; `strategy` and `required` shape the messages. */
+export function resolveGatewayOptions(options: MainlandGatewayOptions, strategy: string, required: string): ResolvedGatewayOptions {
   if (typeof options !== 'object' || options === null) {
-    throw new AlipayConfigError('AlipayStrategy requires an options object: { appId, privateKey, alipayPublicKey, callbackURL }.');
+    throw new AlipayConfigError(`${strategy} requires an options object: { ${required} }.`);
   }
+  rejectForeignOptionNames(options, { clientID: 'appId', clientSecret: 'privateKey' });
   const appId = requireString(options.appId, 'appId', "the application's APPID from the Alipay console");
-  const callbackURL = requireString(
-    options.callbackURL,
-    'callbackURL',
-    'the address Alipay redirects to after login (absolute, or a path such as /auth/alipay/callback), under the callback domain registered in the Alipay console',
-  );
-  const keys = resolveKeys(options);
   return {
     appId,
-    ...keys,
+    ...resolveKeys(options),
+    gatewayURL: requireEndpoint(options.gatewayURL ?? (options.sandbox ? SANDBOX_GATEWAY_URL : PRODUCTION_GATEWAY_URL), 'gatewayURL'),
+    http: resolveHttpSettings(options),
+  };
+}
+
+export function resolveAlipayOptions(options: AlipayStrategyOptionsBase): ResolvedAlipayOptions {
+  const gateway = resolveGatewayOptions(options, 'AlipayStrategy', 'appId, privateKey, alipayPublicKey, callbackURL');
+  return {
+    ...gateway,
     authorizationURL: requireEndpoint(
       options.authorizationURL ?? (options.sandbox ? SANDBOX_AUTHORIZATION_URL : PRODUCTION_AUTHORIZATION_URL),
       'authorizationURL',
     ),
-    gatewayURL: requireEndpoint(options.gatewayURL ?? (options.sandbox ? SANDBOX_GATEWAY_URL : PRODUCTION_GATEWAY_URL), 'gatewayURL'),
-    callbackURL,
+    callbackURL: requireCallbackURL(options.callbackURL),
     scope: normaliseScope(options.scope),
-    http: resolveHttpSettings(options),
   };
 }

@@ -1,15 +1,13 @@
 /** AlipayStrategy: "Sign in with Alipay" for the mainland Open Platform. */
-import type { Request } from 'express';
 import { AlipayError } from '../core/errors';
 import { absoluteCallbackURL } from '../core/original-url';
-import type { AnyVerifyFunction, StrategyConstructor, TokenGrant } from '../core/passport-types';
+import type { AnyVerifyFunction, AuthenticateRequest, StrategyConstructor } from '../core/passport-types';
 import { checkAuthCode, queryOf } from '../core/request-input';
 import { storeState, verifyState, type StateMeta } from '../core/state-store';
 import { SessionStateStore } from '../core/session-state';
-import { SignedExchangeStrategy } from '../core/strategy-base';
-import { AlipayGateway } from './gateway';
-import { normaliseScope, resolveAlipayOptions, type AlipayStrategyOptions } from './options';
-import { buildAlipayProfile, tokenGrantFrom, userInfoProfile, type AlipayProfile, type AlipayTokenParams } from './profile';
+import { MainlandExchangeStrategy } from './mainland-exchange';
+import { normaliseScope, resolveAlipayOptions, type AlipayStrategyOptions, type AlipayStrategyOptionsWithRequest } from './options';
+import type { AlipayProfile, AlipayTokenParams } from './profile';
 
 /** Options accepted by `passport.authenticate('alipay', options)` besides passport's own. */
 export interface AlipayAuthenticateOptions {
@@ -27,8 +25,7 @@ const MAX_STATE_LENGTH = 100;
 /** Parameters that mark a request as Alipay's callback even when it carries no auth_code. */
 const CALLBACK_MARKERS = ['state', 'error', 'error_description', 'app_id', 'source'];
 
-class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayProfile> {
-  private readonly gateway: AlipayGateway;
+class AlipayStrategy extends MainlandExchangeStrategy<AlipayProfile> {
   private readonly appId: string;
   private readonly authorizationURL: string;
   /** The authorization address up to the scope's value: `…?app_id=…&scope=`. */
@@ -39,26 +36,24 @@ class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayPro
   /** True when the application set skipUserProfile itself: then passport-oauth2's option decides. */
   private readonly userProfileOptionSet: boolean;
 
-  constructor(options: AlipayStrategyOptions, verify: AnyVerifyFunction<AlipayTokenParams, AlipayProfile>) {
+  constructor(options: AlipayStrategyOptions | AlipayStrategyOptionsWithRequest, verify: AnyVerifyFunction<AlipayTokenParams, AlipayProfile>) {
     const resolved = resolveAlipayOptions(options);
     const sessionKey = options.sessionKey ?? `oauth2:${new URL(resolved.authorizationURL).hostname}`;
     super(
+      resolved,
       {
         authorizationURL: resolved.authorizationURL,
-        tokenURL: resolved.gatewayURL,
-        clientID: resolved.appId,
-        clientSecret: '',
         callbackURL: resolved.callbackURL,
         scope: resolved.scope,
         state: options.state !== false,
-        store: (options.store ?? (options.state === false ? undefined : new SessionStateStore(sessionKey))) as never,
+        store: options.store ?? (options.state === false ? undefined : new SessionStateStore(sessionKey)),
         sessionKey,
         proxy: options.proxy,
         // Without an explicit skipUserProfile, each login decides from the scope it was granted.
         skipUserProfile: options.skipUserProfile,
-        passReqToCallback: options.passReqToCallback as never,
+        passReqToCallback: options.passReqToCallback,
       },
-      verify as never,
+      verify,
     );
     this.name = options.name ?? 'alipay';
     this.appId = resolved.appId;
@@ -69,7 +64,6 @@ class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayPro
     this.defaultCallbackURL = resolved.callbackURL;
     this.defaultScope = resolved.scope;
     this.userProfileOptionSet = options.skipUserProfile !== undefined;
-    this.gateway = new AlipayGateway(resolved);
   }
 
   /**
@@ -77,7 +71,7 @@ class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayPro
    * CSRF state, exchange the code, and sign the user in. A request that looks like Alipay's callback
    * but has no code fails instead of redirecting again (which would loop).
    */
-  override authenticate(req: Request, options: AlipayAuthenticateOptions = {}): void {
+  override authenticate(req: AuthenticateRequest, options: AlipayAuthenticateOptions = {}): void {
     const query = queryOf(req);
     if (query.auth_code !== undefined) return this.handleCallback(req, query, options);
     if (CALLBACK_MARKERS.some((name) => query[name] !== undefined)) {
@@ -86,41 +80,16 @@ class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayPro
     return this.redirectToAlipay(req, options);
   }
 
-  /** `grant_type=refresh_token`; `refresh()` (inherited) checks the token first. */
-  protected override exchangeRefreshToken(refreshToken: string): Promise<TokenGrant<AlipayTokenParams>> {
-    return this.oauthToken({ grant_type: 'refresh_token', refresh_token: refreshToken }, false);
-  }
-
-  /** Reads the user's nickname, avatar and gender with `alipay.user.info.share` (scope auth_user). */
-  protected override async fetchUserInfo(accessToken: string): Promise<Partial<AlipayProfile>> {
-    return userInfoProfile(await this.gateway.call('alipay.user.info.share', { auth_token: accessToken }));
-  }
-
-  protected override exchangeCode(code: string): Promise<TokenGrant<AlipayTokenParams>> {
-    return this.oauthToken({ grant_type: 'authorization_code', code }, true);
-  }
-
-  private async oauthToken(grant: Record<string, string>, isLogin: boolean): Promise<TokenGrant<AlipayTokenParams>> {
-    return tokenGrantFrom(await this.gateway.call('alipay.system.oauth.token', grant), isLogin);
-  }
-
-  protected override buildProfile(
-    grant: TokenGrant<AlipayTokenParams>,
-    userInfo: Partial<AlipayProfile> | undefined,
-  ): AlipayProfile {
-    return buildAlipayProfile(grant, userInfo);
-  }
-
   private stateMeta(callbackURL: string): StateMeta {
-    return { authorizationURL: this.authorizationURL, tokenURL: this.gatewayURL, clientID: this.appId, callbackURL };
+    return { strategyName: this.name, authorizationURL: this.authorizationURL, tokenURL: this.gatewayURL, clientID: this.appId, callbackURL };
   }
 
-  private callbackURLFor(req: Request, options: AlipayAuthenticateOptions): string {
+  private callbackURLFor(req: AuthenticateRequest, options: AlipayAuthenticateOptions): string {
     const configured = typeof options.callbackURL === 'string' ? options.callbackURL : this.defaultCallbackURL;
     return absoluteCallbackURL(req, configured, this.internals._trustProxy);
   }
 
-  private handleCallback(req: Request, query: Record<string, unknown>, options: AlipayAuthenticateOptions): void {
+  private handleCallback(req: AuthenticateRequest, query: Record<string, unknown>, options: AlipayAuthenticateOptions): void {
     const problem = checkAuthCode(query.auth_code, 'auth_code', MAX_AUTH_CODE_LENGTH);
     if (problem) return this.fail({ message: `Invalid Alipay callback: ${problem}.` }, 400);
     const code = query.auth_code as string;
@@ -129,7 +98,7 @@ class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayPro
       verifyState(this.internals._stateStore, req, state, () => this.stateMeta(this.callbackURLFor(req, options)), (err, ok, info) => {
         if (err) return this.error(err as Error);
         if (!ok) return this.fail(info as never, 403);
-        this.completeLogin(req, code, info, this.userInfoWanted(query, options));
+        this.completeLogin(req, code, { stateInfo: info, fetchUserInfo: this.userInfoWanted(query, options) });
       });
     } catch (err) {
       this.error(err as Error);
@@ -149,7 +118,7 @@ class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayPro
     return granted.split(/[\s,]+/).includes('auth_user');
   }
 
-  private redirectToAlipay(req: Request, options: AlipayAuthenticateOptions): void {
+  private redirectToAlipay(req: AuthenticateRequest, options: AlipayAuthenticateOptions): void {
     let scope: string;
     let callbackURL: string;
     try {
@@ -183,6 +152,6 @@ class AlipayStrategy extends SignedExchangeStrategy<AlipayTokenParams, AlipayPro
 }
 
 /** "Sign in with Alipay" (mainland Open Platform), typed with one constructor overload per verify shape. */
-const TypedAlipayStrategy = AlipayStrategy as StrategyConstructor<AlipayStrategyOptions, AlipayTokenParams, AlipayProfile, AlipayStrategy>;
+const TypedAlipayStrategy = AlipayStrategy as StrategyConstructor<AlipayStrategyOptions, AlipayStrategyOptionsWithRequest, AlipayTokenParams, AlipayProfile, AlipayStrategy>;
 type TypedAlipayStrategy = AlipayStrategy;
 export { TypedAlipayStrategy as AlipayStrategy };

@@ -35,7 +35,9 @@ function derOf(text: string): Buffer | undefined {
   return BASE64.test(compact) ? Buffer.from(compact, 'base64') : undefined;
 }
 
-function parse(text: string, kind: 'private' | 'public'): KeyObject | undefined {
+function parse(input: string, kind: 'private' | 'public'): KeyObject | undefined {
+  // A PEM pasted into a .env file often keeps its line breaks as the two characters `\n`.
+  const text = input.includes('\\n') ? input.replace(/(?:\\r)?\\n/g, '\n') : input;
   if (text.includes('-----BEGIN')) {
     return firstThatParses([() => (kind === 'private' ? createPrivateKey(text) : createPublicKey(text))]);
   }
@@ -53,10 +55,17 @@ function parse(text: string, kind: 'private' | 'public'): KeyObject | undefined 
   ]);
 }
 
+/** "an EC key", "an Ed25519 key": the key type named with its article. */
+function describeKeyType(type: string | undefined): string {
+  if (type === undefined) return 'not an asymmetric key';
+  const name = type === 'ec' ? 'EC' : type === 'ed25519' ? 'Ed25519' : type === 'ed448' ? 'Ed448' : type.toUpperCase();
+  return `${/^[AEFHILMNORSX]/.test(name) ? 'an' : 'a'} ${name} key`;
+}
+
 function requireRsa(key: KeyObject, option: string): KeyObject {
   if (key.asymmetricKeyType !== 'rsa') {
     throw new AlipayConfigError(
-      `${option} is a ${key.asymmetricKeyType ?? 'non-asymmetric'} key; Alipay uses RSA keys (RSA2, 2048 bits).`,
+      `${option} is ${describeKeyType(key.asymmetricKeyType)}; Alipay uses RSA keys (RSA2, 2048 bits).`,
     );
   }
   return key;

@@ -54,3 +54,42 @@ export function requireVerify(verify: unknown, strategy: string): void {
     );
   }
 }
+
+/**
+ * Refuses option names from other passport strategies, pointing to this package's own: a
+ * passport-oauth2 habit (`clientID`) would otherwise surface as a confusing "appId is required".
+ */
+export function rejectForeignOptionNames(options: object, names: Record<string, string>): void {
+  for (const [foreign, own] of Object.entries(names)) {
+    if (Object.prototype.hasOwnProperty.call(options, foreign)) {
+      throw new AlipayConfigError(`${foreign} is not an option of this strategy: use ${own} instead.`);
+    }
+  }
+}
+
+/** A host-like start without a scheme (`www.example.com/cb`), which would resolve as a path. */
+const SCHEMELESS_HOST = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?(\/|$)/;
+
+/** callbackURL: absolute http(s), or a path starting with `/` resolved against each request. */
+export function requireCallbackURL(value: unknown): string {
+  const url = requireString(
+    value,
+    'callbackURL',
+    'the address Alipay redirects to after login (absolute, or a path such as /auth/alipay/callback), under the callback domain registered in the Alipay console',
+  );
+  if (/^https?:\/\//i.test(url)) {
+    try {
+      new URL(url);
+    } catch {
+      throw new AlipayConfigError(`callbackURL ${JSON.stringify(url)} is not a valid URL.`);
+    }
+    return url;
+  }
+  if (SCHEMELESS_HOST.test(url)) {
+    throw new AlipayConfigError(`callbackURL ${JSON.stringify(url)} has no scheme: write https://${url} (or a path such as /auth/alipay/callback).`);
+  }
+  if (!url.startsWith('/')) {
+    throw new AlipayConfigError(`callbackURL must be an absolute http(s) URL or a path starting with "/", got ${JSON.stringify(url)}.`);
+  }
+  return url;
+}

@@ -1,5 +1,24 @@
-/** Types shared by both strategies' public surfaces. */
-import type { Request } from 'express';
+/**
+ * Types shared by the strategies' public surfaces. They depend on no framework's type package: the
+ * request is Node's IncomingMessage plus the global `Express.Request` interface that passport,
+ * express-session and @types/express augment, and a verify function that names its own request
+ * type (express.Request of Express 4 or 5, a Fastify or Koa request) gets that type instead.
+ */
+import type { IncomingMessage } from 'http';
+
+declare global {
+  // The augmentation points passport and express-session use; empty here, merged with theirs.
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface User {}
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface Request {}
+  }
+}
+
+/** The request a verify function receives when it does not name its own request type. */
+export type AuthenticateRequest = IncomingMessage & Express.Request;
 
 /** Passport's verify callback: `done(err)`, `done(null, false, info)` or `done(null, user, info)`. */
 export type VerifiedCallback = (err?: unknown, user?: Express.User | false | null, info?: object) => void;
@@ -24,16 +43,16 @@ export type VerifyWithParams<TParams, TProfile> = (
   done: VerifiedCallback,
 ) => void;
 
-export type VerifyWithRequest<TProfile> = (
-  req: Request,
+export type VerifyWithRequest<TProfile, TRequest = AuthenticateRequest> = (
+  req: TRequest,
   accessToken: string,
   refreshToken: string,
   profile: TProfile,
   done: VerifiedCallback,
 ) => void;
 
-export type VerifyWithRequestAndParams<TParams, TProfile> = (
-  req: Request,
+export type VerifyWithRequestAndParams<TParams, TProfile, TRequest = AuthenticateRequest> = (
+  req: TRequest,
   accessToken: string,
   refreshToken: string,
   params: TParams,
@@ -42,9 +61,9 @@ export type VerifyWithRequestAndParams<TParams, TProfile> = (
 ) => void;
 
 export type VerifyFunction<TParams, TProfile> = VerifyWithProfile<TProfile> | VerifyWithParams<TParams, TProfile>;
-export type VerifyFunctionWithRequest<TParams, TProfile> =
-  | VerifyWithRequest<TProfile>
-  | VerifyWithRequestAndParams<TParams, TProfile>;
+export type VerifyFunctionWithRequest<TParams, TProfile, TRequest = AuthenticateRequest> =
+  | VerifyWithRequest<TProfile, TRequest>
+  | VerifyWithRequestAndParams<TParams, TProfile, TRequest>;
 
 /** The tokens one exchange produced. */
 export interface TokenGrant<TParams> {
@@ -68,13 +87,18 @@ export type SkipUserProfileOption =
  * `(accessToken, refreshToken, profile, done)` arrow function gets its parameter types. TypeScript
  * fixes an arrow function's parameter types at the first overload whose options match, so the
  * shapes with `params` need their type named (`VerifyWithParams`, `VerifyWithRequestAndParams`).
+ * `TOptions` has `passReqToCallback?: false`, `TOptionsWithRequest` has `passReqToCallback: true`;
+ * a verify function taking the request may name its type (e.g. express.Request).
  */
-export interface StrategyConstructor<TOptions, TParams, TProfile, TInstance> {
-  new (options: TOptions & { passReqToCallback?: false }, verify: VerifyWithProfile<TProfile>): TInstance;
-  new (options: TOptions & { passReqToCallback?: false }, verify: VerifyWithParams<TParams, TProfile>): TInstance;
-  new (options: TOptions & { passReqToCallback: true }, verify: VerifyWithRequest<TProfile>): TInstance;
-  new (options: TOptions & { passReqToCallback: true }, verify: VerifyWithRequestAndParams<TParams, TProfile>): TInstance;
+export interface StrategyConstructor<TOptions, TOptionsWithRequest, TParams, TProfile, TInstance> {
+  new (options: TOptions, verify: VerifyWithProfile<TProfile>): TInstance;
+  new (options: TOptions, verify: VerifyWithParams<TParams, TProfile>): TInstance;
+  new <TRequest = AuthenticateRequest>(options: TOptionsWithRequest, verify: VerifyWithRequest<TProfile, TRequest>): TInstance;
+  new <TRequest = AuthenticateRequest>(
+    options: TOptionsWithRequest,
+    verify: VerifyWithRequestAndParams<TParams, TProfile, TRequest>,
+  ): TInstance;
 }
 
 /** Any of the four verify shapes (what a strategy's implementation receives). */
-export type AnyVerifyFunction<TParams, TProfile> = VerifyFunction<TParams, TProfile> | VerifyFunctionWithRequest<TParams, TProfile>;
+export type AnyVerifyFunction<TParams, TProfile> = VerifyFunction<TParams, TProfile> | VerifyFunctionWithRequest<TParams, TProfile, never>;

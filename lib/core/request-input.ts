@@ -4,7 +4,7 @@
  * `http` request (no `req.query` at all). Nothing here writes to the request.
  */
 import type { IncomingMessage } from 'http';
-import { isRecord, PRINTABLE_ASCII, recordOrEmpty } from './fields';
+import { isRecord, PRINTABLE_ASCII } from './fields';
 
 export interface CallbackRequest extends IncomingMessage {
   query?: unknown;
@@ -21,21 +21,6 @@ export function queryOf(req: CallbackRequest): Record<string, unknown> {
     out[key] = all.length === 1 ? all[0] : all;
   }
   return out;
-}
-
-/** The parsed body, when a body parser ran and produced an object. */
-export function bodyOf(req: CallbackRequest): Record<string, unknown> {
-  return recordOrEmpty(req.body);
-}
-
-/** The first of `names` present in any of `sources`, in order. */
-export function firstParam(sources: Record<string, unknown>[], names: readonly string[]): unknown {
-  for (const source of sources) {
-    for (const name of names) {
-      if (Object.prototype.hasOwnProperty.call(source, name) && source[name] !== undefined) return source[name];
-    }
-  }
-  return undefined;
 }
 
 /**

@@ -7,6 +7,8 @@
 import type { OAuth2Internals } from './strategy-base';
 
 export interface StateMeta {
+  /** The strategy that issued the state (a state store may bind states to it). */
+  strategyName?: string;
   authorizationURL: string;
   tokenURL: string;
   clientID: string;

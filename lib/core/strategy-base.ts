@@ -3,11 +3,10 @@
  * a signed call to an Alipay gateway, and the end of a login (profile, verify, success) is run here
  * so typed errors reach passport's `error()` intact instead of being wrapped in InternalOAuthError.
  */
-import OAuth2Strategy from 'passport-oauth2';
-import type { Request } from 'express';
 import { AlipayError } from './errors';
+import { OAuth2Strategy, type OAuth2StrategyOptions } from './oauth2-base';
 import { requireVerify } from './options';
-import type { TokenGrant, VerifiedCallback } from './passport-types';
+import type { AuthenticateRequest, TokenGrant, VerifiedCallback } from './passport-types';
 
 type NodeCallback = (err: unknown, ...results: unknown[]) => void;
 
@@ -36,17 +35,27 @@ export interface OAuth2Internals {
   _oauth2: { getOAuthAccessToken: (code: string, params: Record<string, unknown>, callback: NodeCallback) => void };
 }
 
+/** What a strategy knows about one login besides its code. */
+export interface LoginDetails<TProfile> {
+  /** What the state store verified (application state), passed on to `success` as `info.state`. */
+  stateInfo?: unknown;
+  /**
+   * Whether this login makes the user-information call (e.g. decided by the scope granted); when
+   * undefined, passport-oauth2's `skipUserProfile` option decides.
+   */
+  fetchUserInfo?: boolean;
+  /** Fields added to the profile (e.g. a verified phone number). */
+  profileExtras?: Partial<TProfile>;
+}
+
 export abstract class SignedExchangeStrategy<
   TParams,
   TProfile,
   TGrant extends TokenGrant<TParams> = TokenGrant<TParams>,
 > extends OAuth2Strategy {
-  protected constructor(
-    oauth2Options: ConstructorParameters<typeof OAuth2Strategy>[0],
-    verify: ConstructorParameters<typeof OAuth2Strategy>[1],
-  ) {
+  protected constructor(oauth2Options: OAuth2StrategyOptions, verify: unknown) {
     requireVerify(verify, new.target.name);
-    super(oauth2Options, verify);
+    super(oauth2Options, verify as (...args: never[]) => void);
     // passport-oauth2-refresh copies this function onto another OAuth2 object and calls it there,
     // so it must not depend on `this`: the arrow function closes over the strategy.
     this.internals._oauth2.getOAuthAccessToken = (code, params, callback) => {
@@ -85,17 +94,14 @@ export abstract class SignedExchangeStrategy<
   protected abstract buildProfile(grant: TGrant, userInfo: Partial<TProfile> | undefined): TProfile;
 
   /**
-   * Ends a login: exchange the code, load the optional user information (honouring
-   * `skipUserProfile`), call the application's verify function in the shape it declared, and report
-   * to passport. Called on the per-request object passport creates, so `this.success` and friends
-   * are that request's. `fetchUserInfo`, when given, decides for this login alone whether the
-   * user-information call is made (e.g. from the scope actually granted); when undefined,
-   * passport-oauth2's `skipUserProfile` option decides.
+   * Ends a login: exchange the code, load the optional user information, call the application's
+   * verify function in the shape it declared, and report to passport. Called on the per-request
+   * object passport creates, so `this.success` and friends are that request's.
    */
-  protected completeLogin(req: Request, code: string, stateInfo?: unknown, fetchUserInfo?: boolean): void {
+  protected completeLogin(req: AuthenticateRequest, code: string, login: LoginDetails<TProfile> = {}): void {
     settle(
       this.exchangeCode(code),
-      (grant) => this.loadProfileAndVerify(req, grant, stateInfo, fetchUserInfo),
+      (grant) => this.loadProfileAndVerify(req, grant, login),
       (err) => this.error(err as Error),
     );
   }
@@ -106,12 +112,14 @@ export abstract class SignedExchangeStrategy<
     this.userProfile(accessToken, done);
   }
 
-  private loadProfileAndVerify(req: Request, grant: TGrant, stateInfo: unknown, fetchUserInfo: boolean | undefined): void {
+  private loadProfileAndVerify(req: AuthenticateRequest, grant: TGrant, login: LoginDetails<TProfile>): void {
+    const { stateInfo, fetchUserInfo, profileExtras } = login;
     this.loadUserInfo(grant.accessToken, fetchUserInfo, (err, userInfo) => {
       if (err) return this.error(err as Error);
       let profile: TProfile;
       try {
         profile = this.buildProfile(grant, userInfo as Partial<TProfile> | undefined);
+        if (profileExtras) profile = { ...profile, ...profileExtras };
       } catch (e) {
         return this.error(e as Error);
       }

@@ -5,13 +5,14 @@ import { AlipayConfigError } from '../core/errors';
 import { PRINTABLE_ASCII } from '../core/fields';
 import type { FetchLike, HttpSettings } from '../core/http';
 import { assertNotOwnPublicKey, loadPrivateKey, loadPublicKey, type KeyInput } from '../core/keys';
-import { requireEndpoint, requireString, resolveHttpSettings } from '../core/options';
+import { rejectForeignOptionNames, requireEndpoint, requireString, resolveHttpSettings } from '../core/options';
 import type { SkipUserProfileOption } from '../core/passport-types';
 
 export const MACAO_GATEWAY_URL = 'https://open.alipaymo.com';
 export const DEFAULT_AUTH_SITE = 'ALIPAY_MO';
 
-export interface AlipayMacaoStrategyOptions {
+/** AlipayMacaoStrategy's options; `AlipayMacaoStrategyOptions` or `…WithRequest` add passReqToCallback. */
+export interface AlipayMacaoStrategyOptionsBase {
   /** The client id assigned by Alipay Macao (at most 32 characters). */
   clientId: string;
   /** The merchant the user authorizes (authMerchantId, at most 64 characters). */
@@ -30,9 +31,23 @@ export interface AlipayMacaoStrategyOptions {
   fetch?: FetchLike;
   /** Skip getUserInfo (default true). When false, the profile gains the user's mobile number. */
   skipUserProfile?: SkipUserProfileOption;
-  passReqToCallback?: boolean;
+  /**
+   * Also accept the authCode from a urlencoded or multipart form body. Only for routes that check
+   * their own CSRF token: by default the code is taken only from a JSON body (login CSRF).
+   */
+  acceptFormBody?: boolean;
   /** Strategy name (default `alipay-macao`). */
   name?: string;
+}
+
+/** Options for a verify function without the request (the default). */
+export interface AlipayMacaoStrategyOptions extends AlipayMacaoStrategyOptionsBase {
+  passReqToCallback?: false;
+}
+
+/** Options for a verify function that receives the request first. */
+export interface AlipayMacaoStrategyOptionsWithRequest extends AlipayMacaoStrategyOptionsBase {
+  passReqToCallback: true;
 }
 
 export interface ResolvedMacaoOptions {
@@ -53,12 +68,13 @@ function bounded(value: unknown, option: string, max: number, explanation: strin
   return text;
 }
 
-export function resolveMacaoOptions(options: AlipayMacaoStrategyOptions): ResolvedMacaoOptions {
+export function resolveMacaoOptions(options: AlipayMacaoStrategyOptionsBase): ResolvedMacaoOptions {
   if (typeof options !== 'object' || options === null) {
     throw new AlipayConfigError(
       'AlipayMacaoStrategy requires an options object: { clientId, authMerchantId, privateKey, alipayPublicKey }.',
     );
   }
+  rejectForeignOptionNames(options, { clientID: 'clientId', clientSecret: 'privateKey', appId: 'clientId' });
   const clientId = bounded(options.clientId, 'clientId', 32, 'the client id Alipay Macao assigned to the application');
   const authMerchantId = bounded(options.authMerchantId, 'authMerchantId', 64, 'the merchant id users authorize');
   const authSite = bounded(options.authSite ?? DEFAULT_AUTH_SITE, 'authSite', 32, 'normally ALIPAY_MO');

@@ -1,11 +1,10 @@
 /** AlipayMacaoStrategy: sign in with Alipay Macao using the authCode issued inside the Alipay MO app. */
-import type { Request } from 'express';
-import type { AnyVerifyFunction, StrategyConstructor } from '../core/passport-types';
-import { bodyOf, checkAuthCode, firstParam, queryOf } from '../core/request-input';
+import type { AnyVerifyFunction, AuthenticateRequest, StrategyConstructor } from '../core/passport-types';
+import { readPostedCode, type PostedCodeSource } from '../core/posted-code';
 import { SignedExchangeStrategy } from '../core/strategy-base';
 import { MacaoClient } from './client';
 import { functionPath } from './envelope';
-import { resolveMacaoOptions, type AlipayMacaoStrategyOptions, type ResolvedMacaoOptions } from './options';
+import { resolveMacaoOptions, type AlipayMacaoStrategyOptions, type AlipayMacaoStrategyOptionsWithRequest, type ResolvedMacaoOptions } from './options';
 import {
   buildMacaoProfile,
   macaoGrantFrom,
@@ -20,13 +19,13 @@ export const GET_USER_INFO = 'alipay.intl.user.query.getUserInfo';
 
 /** Alipay Macao caps authCode at 64 characters. */
 const MAX_AUTH_CODE_LENGTH = 64;
-const CODE_NAMES = ['authCode', 'auth_code'];
 
 class AlipayMacaoStrategy extends SignedExchangeStrategy<AlipayMacaoTokenParams, AlipayMacaoProfile, MacaoGrant> {
   private readonly client: MacaoClient;
   private readonly settings: ResolvedMacaoOptions;
+  private readonly codeSource: PostedCodeSource;
 
-  constructor(options: AlipayMacaoStrategyOptions, verify: AnyVerifyFunction<AlipayMacaoTokenParams, AlipayMacaoProfile>) {
+  constructor(options: AlipayMacaoStrategyOptions | AlipayMacaoStrategyOptionsWithRequest, verify: AnyVerifyFunction<AlipayMacaoTokenParams, AlipayMacaoProfile>) {
     const resolved = resolveMacaoOptions(options);
     super(
       {
@@ -36,35 +35,31 @@ class AlipayMacaoStrategy extends SignedExchangeStrategy<AlipayMacaoTokenParams,
         clientID: resolved.clientId,
         clientSecret: '',
         skipUserProfile: options.skipUserProfile ?? true,
-        passReqToCallback: options.passReqToCallback as never,
+        passReqToCallback: options.passReqToCallback,
       },
-      verify as never,
+      verify,
     );
     this.name = options.name ?? 'alipay-macao';
     this.settings = resolved;
+    this.codeSource = {
+      names: ['authCode', 'auth_code'],
+      maxLength: MAX_AUTH_CODE_LENGTH,
+      acceptFormBody: options.acceptFormBody === true,
+      howToSend:
+        'POST {"authCode": "…"} with the code from my.getAuthCode (mini program) or AlipayJSBridge getAuthCode (H5)',
+    };
     this.client = new MacaoClient(resolved);
   }
 
   /**
-   * Reads the authCode the Alipay MO app gave the page (`authCode` or `auth_code`, in a JSON or form
-   * body or the query string) and signs the user in. Never redirects: there is no Macao
-   * authorization page to send a browser to.
+   * Reads the authCode the Alipay MO app gave the page from a JSON POST body (`authCode`, or
+   * `auth_code`) and signs the user in. Never redirects: there is no Macao authorization page to
+   * send a browser to. See readPostedCode for why only JSON bodies are read.
    */
-  override authenticate(req: Request): void {
-    const code = firstParam([bodyOf(req), queryOf(req)], CODE_NAMES);
-    if (code === undefined) {
-      return this.fail(
-        {
-          message:
-            'Missing authCode: send the code from my.getAuthCode (mini program) or AlipayJSBridge getAuthCode (H5) ' +
-            'as "authCode" in a JSON or form body, or in the query string.',
-        },
-        400,
-      );
-    }
-    const problem = checkAuthCode(code, 'authCode', MAX_AUTH_CODE_LENGTH);
-    if (problem) return this.fail({ message: `Invalid Alipay Macao authCode: ${problem}.` }, 400);
-    this.completeLogin(req, code as string);
+  override authenticate(req: AuthenticateRequest): void {
+    const posted = readPostedCode(req, this.codeSource);
+    if (!posted.ok) return this.fail({ message: `Alipay Macao sign-in refused: ${posted.message}` }, 400);
+    this.completeLogin(req, posted.code);
   }
 
   /** `grantType REFRESH_TOKEN`; `refresh()` (inherited) checks the token first. */
@@ -96,6 +91,6 @@ class AlipayMacaoStrategy extends SignedExchangeStrategy<AlipayMacaoTokenParams,
 }
 
 /** Sign in with Alipay Macao, typed with one constructor overload per verify shape. */
-const TypedAlipayMacaoStrategy = AlipayMacaoStrategy as StrategyConstructor<AlipayMacaoStrategyOptions, AlipayMacaoTokenParams, AlipayMacaoProfile, AlipayMacaoStrategy>;
+const TypedAlipayMacaoStrategy = AlipayMacaoStrategy as StrategyConstructor<AlipayMacaoStrategyOptions, AlipayMacaoStrategyOptionsWithRequest, AlipayMacaoTokenParams, AlipayMacaoProfile, AlipayMacaoStrategy>;
 type TypedAlipayMacaoStrategy = AlipayMacaoStrategy;
 export { TypedAlipayMacaoStrategy as AlipayMacaoStrategy };

@@ -1,5 +1,8 @@
 /** passport-alipay/testing: an offline Alipay for tests, demos and benchmarks. */
 export { createAlipaySimulator, DEFAULT_USERS } from './simulator';
+export { generateTestKeys, signedGatewayResponse, signedMacaoResponse } from './test-keys';
+export type { TestKeys } from './test-keys';
+export { phoneNumberPayload } from './in-app';
 export type {
   AlipaySimulator,
   ApiCall,

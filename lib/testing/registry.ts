@@ -13,13 +13,18 @@ export interface SimulatedUser {
   city?: string;
   /** The user's id on the Macao auth site (authSiteUserId). */
   macaoUserId: string;
+  /** Macao mobile number (getUserInfo's mobileNo). */
   mobileNo?: string;
+  /** Mainland mobile number (what my.getPhoneNumber decrypts to). */
+  mobile?: string;
 }
 
 export interface SimulatedApp {
   appId: string;
   name: string;
   publicKey: KeyObject;
+  /** The content-encryption key (AES) phone numbers are encrypted with. */
+  aesKey: Buffer;
   idMode: IdMode;
   /** Host names (with port, if any) redirect_uri may point at. */
   redirectHosts: string[];

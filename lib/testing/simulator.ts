@@ -8,6 +8,7 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { loadPrivateKey, loadPublicKey, type KeyInput } from '../core/keys';
 import { answerGateway } from './mainland-gateway';
+import { answerMiniProgram, userPhoneNumberPayload } from './in-app';
 import { answerMacao } from './macao-api';
 import { deliver, type Fault, type FaultKind } from './faults';
 import { escapeHtml } from './html';
@@ -54,13 +55,15 @@ export interface MacaoClientRegistration {
   returnHosts?: string[];
 }
 
-/** Options ready to spread into `new AlipayStrategy({...})`. */
+/** Options ready to spread into `new AlipayStrategy({...})` (and, with aesKey, `new AlipayInAppStrategy({...})`). */
 export interface SimulatedAppCredentials {
   appId: string;
   privateKey: string;
   alipayPublicKey: string;
   authorizationURL: string;
   gatewayURL: string;
+  /** The app's content-encryption key (base64), for AlipayInAppStrategy's `aesKey`. */
+  aesKey: string;
 }
 
 /** Options ready to spread into `new AlipayMacaoStrategy({...})`. */
@@ -102,8 +105,15 @@ export interface AlipaySimulator {
    * unknown app, a foreign redirect_uri or an unknown user.
    */
   approve(authorizationRedirect: string, userId: string, decision?: 'agree' | 'cancel'): string;
-  /** An auth code as the consent page would issue it, without a browser. */
+  /**
+   * An auth code as the consent page, or `my.getAuthCode` / `ap.getAuthCode` / the App SDK inside
+   * Alipay, would issue it (scope auth_base or auth_user), without a browser.
+   */
   mintAuthCode(appId: string, userId: string, scope?: string): string;
+  /** What `my.getPhoneNumber` gives a mini program of `appId` for the user (`res.response`). */
+  phoneNumberPayload(appId: string, userId: string): string;
+  /** Base address of the mini-program endpoints (`POST …/getAuthCode`, `…/getPhoneNumber`) for browser pages. */
+  miniProgramURL: string;
   mintMacaoAuthCode(clientId: string, userId: string, scope?: string): string;
   /** The Macao grant page address for a client, returning the authCode to `redirectUri`. */
   macaoGrantURL(clientId: string, redirectUri: string, scopes?: string): string;
@@ -121,6 +131,7 @@ export const DEFAULT_USERS: SimulatedUser[] = [
     city: '杭州市',
     macaoUserId: '2182123456120001',
     mobileNo: '853-66120001',
+    mobile: '13800000001',
   },
   {
     userId: '2088102000000002',
@@ -130,6 +141,7 @@ export const DEFAULT_USERS: SimulatedUser[] = [
     city: '深圳市',
     macaoUserId: '2182123456120002',
     mobileNo: '853-66120002',
+    mobile: '13800000002',
   },
   { userId: '2088102000000003', nickName: 'Ana Lopes', macaoUserId: '2182123456120003' },
 ];
@@ -179,6 +191,8 @@ export async function createAlipaySimulator(options: SimulatorOptions = {}): Pro
     if (route === 'POST /oauth2/consent') return mainlandConsentDecision(formParams(await readBody(req)), { registry }, res);
     const avatar = /^GET \/avatars\/(\d+)\.svg$/.exec(route);
     if (avatar) return send(res, 200, 'image/svg+xml', avatarSvg(registry.user(avatar[1])?.nickName ?? '?'));
+    const mini = /^POST \/mini\/(getAuthCode|getPhoneNumber)$/.exec(route);
+    if (mini) return answerMiniProgram(mini[1] as 'getAuthCode' | 'getPhoneNumber', req, res, { registry, alipayPrivateKey });
     if (route === 'GET /macao/getAuthCode') return macaoGrantPage(query, { registry }, res);
     if (route === 'POST /macao/consent') return macaoGrantDecision(formParams(await readBody(req)), { registry }, res);
     if (route === 'POST /gateway.do') {
@@ -224,7 +238,9 @@ export async function createAlipaySimulator(options: SimulatorOptions = {}): Pro
     createApp(registration = {}) {
       const generated = registration.publicKey ? undefined : newKeyPair();
       const appId = registration.appId ?? `2021${digits(12)}`;
+      const aesKey = randomBytes(16);
       registry.apps.set(appId, {
+        aesKey,
         appId,
         name: registration.name ?? `Test app ${appId}`,
         publicKey: generated?.publicKey ?? loadPublicKey(registration.publicKey, 'publicKey'),
@@ -237,6 +253,7 @@ export async function createAlipaySimulator(options: SimulatorOptions = {}): Pro
         alipayPublicKey,
         authorizationURL: `${base}/oauth2/publicAppAuthorize.htm`,
         gatewayURL: `${base}/gateway.do`,
+        aesKey: aesKey.toString('base64'),
       };
     },
     createMacaoClient(registration = {}) {
@@ -256,6 +273,13 @@ export async function createAlipaySimulator(options: SimulatorOptions = {}): Pro
       registry.users.push(user);
     },
     approve(authorizationRedirect, userId, decision = 'agree') {
+      if (typeof authorizationRedirect !== 'string' || !/^https?:\/\//.test(authorizationRedirect)) {
+        throw new TypeError(
+          'Alipay simulator: approve() needs the authorization address your app redirected to (the Location header of /auth/alipay), ' +
+            `got ${authorizationRedirect === null ? 'null' : typeof authorizationRedirect}.`,
+        );
+      }
+      if (typeof userId !== 'string') throw new TypeError('Alipay simulator: approve() needs the test user id, e.g. "2088102000000001".');
       const query = Object.fromEntries(new URL(authorizationRedirect).searchParams);
       const decided = decideMainland({ ...query, user: userId, decision }, { registry });
       if ('error' in decided) throw new Error(`Alipay simulator: ${decided.error}`);
@@ -264,6 +288,10 @@ export async function createAlipaySimulator(options: SimulatorOptions = {}): Pro
     mintAuthCode(appId, userId, scope = 'auth_base') {
       return registry.mintCode(appId, userId, scope);
     },
+    phoneNumberPayload(appId, userId) {
+      return userPhoneNumberPayload(registry, appId, userId, alipayPrivateKey);
+    },
+    miniProgramURL: `${base}/mini`,
     mintMacaoAuthCode(clientId, userId, scope = 'auth_base') {
       return registry.mintCode(clientId, userId, scope);
     },

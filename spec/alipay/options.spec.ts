@@ -26,6 +26,30 @@ describe('AlipayStrategy construction', () => {
     expect(() => strategy({ callbackURL: '' })).to.throw(/callback domain registered in the Alipay console/);
   });
 
+  it('points passport-style clientID to appId', () => {
+    expect(() => strategy({ clientID: '2021' } as never)).to.throw(AlipayConfigError, /clientID is not an option.*use appId/);
+  });
+
+  it('points passport-style clientSecret to privateKey', () => {
+    expect(() => strategy({ clientSecret: 'x' } as never)).to.throw(AlipayConfigError, /clientSecret.*use privateKey/);
+  });
+
+  it('refuses a callbackURL that starts with a host but no scheme, with a hint', () => {
+    expect(() => strategy({ callbackURL: 'www.example.com/auth/alipay/callback' })).to.throw(
+      AlipayConfigError,
+      /no scheme: write https:\/\/www\.example\.com/,
+    );
+  });
+
+  it('refuses a relative callbackURL that is not a path', () => {
+    expect(() => strategy({ callbackURL: 'auth/callback' })).to.throw(AlipayConfigError, /starting with "\/"/);
+  });
+
+  it('accepts an absolute callbackURL and a path', () => {
+    expect(() => strategy({ callbackURL: 'http://localhost:3000/cb' })).not.to.throw();
+    expect(() => strategy({ callbackURL: '/auth/alipay/callback' })).not.to.throw();
+  });
+
   it('accepts keys in every documented format', () => {
     for (const privateKey of [keys.appPrivatePkcs8, keys.appPrivatePkcs1, keys.appPrivatePkcs8Base64, keys.appPrivatePkcs1Base64]) {
       for (const alipayPublicKey of [keys.alipayPublic, keys.alipayPublicBase64]) {

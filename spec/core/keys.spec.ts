@@ -67,8 +67,15 @@ describe('key loading', () => {
     expect(() => loadPublicKey(createPrivateKey(keys.alipayPrivate), 'alipayPublicKey')).to.throw(AlipayConfigError, /must be a public KeyObject/);
   });
 
+  it('accepts a PEM whose line breaks were written as literal \\n (the usual .env form)', () => {
+    const envStyle = keys.appPrivatePkcs8.trim().replace(/\n/g, '\\n');
+    expect(envStyle).not.to.include('\n');
+    expect(loadPrivateKey(envStyle, 'privateKey').asymmetricKeyType).to.equal('rsa');
+    expect(loadPublicKey(keys.alipayPublic.trim().replace(/\n/g, '\\n'), 'alipayPublicKey').type).to.equal('public');
+  });
+
   it('refuses a non-RSA key', () => {
-    expect(() => loadPrivateKey(keys.ecPrivate, 'privateKey')).to.throw(AlipayConfigError, /ec key.*RSA/);
+    expect(() => loadPrivateKey(keys.ecPrivate, 'privateKey')).to.throw(AlipayConfigError, /is an EC key; .*RSA/);
   });
 
   it("detects the app's own public key configured as Alipay's", () => {

@@ -1,7 +1,7 @@
 /** Helpers for AlipayStrategy tests: options, signed gateway bodies, nock interceptors. */
 import nock from 'nock';
 import { AlipayStrategy } from '../../lib';
-import type { AlipayStrategyOptions, VerifiedCallback } from '../../lib';
+import type { AlipayStrategyOptions, AlipayStrategyOptionsBase, VerifiedCallback } from '../../lib';
 import { alipaySign, fixture, keys } from './fixtures';
 
 export const APP_ID = '2021000000000001';
@@ -10,7 +10,7 @@ export const TOKEN_NODE = 'alipay_system_oauth_token_response';
 export const USER_INFO_NODE = 'alipay_user_info_share_response';
 export const AUTH_CODE = '4b203fe6c11548bcabd8da5bb087a83b';
 
-export function alipayOptions(overrides: Partial<AlipayStrategyOptions> = {}): AlipayStrategyOptions {
+export function alipayOptions(overrides: Partial<AlipayStrategyOptionsBase & { passReqToCallback: boolean }> = {}): AlipayStrategyOptions {
   return {
     appId: APP_ID,
     privateKey: keys.appPrivatePkcs8,
@@ -24,7 +24,7 @@ export function alipayOptions(overrides: Partial<AlipayStrategyOptions> = {}): A
 export const verifyUser = (_at: string, _rt: string | undefined, profile: { id: string }, done: VerifiedCallback) =>
   done(null, { id: profile.id });
 
-export function strategy(overrides: Partial<AlipayStrategyOptions> = {}, verify: any = verifyUser): AlipayStrategy {
+export function strategy(overrides: Partial<AlipayStrategyOptionsBase & { passReqToCallback: boolean }> = {}, verify: any = verifyUser): AlipayStrategy {
   return new AlipayStrategy(alipayOptions(overrides) as never, verify);
 }
 

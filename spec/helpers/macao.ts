@@ -1,7 +1,7 @@
 /** Helpers for AlipayMacaoStrategy tests: options, signed envelope answers, nock interceptors. */
 import nock from 'nock';
 import { AlipayMacaoStrategy } from '../../lib';
-import type { AlipayMacaoStrategyOptions, VerifiedCallback } from '../../lib';
+import type { AlipayMacaoStrategyOptions, AlipayMacaoStrategyOptionsBase, VerifiedCallback } from '../../lib';
 import { alipaySign, fixture, keys } from './fixtures';
 
 export const MACAO_ORIGIN = 'https://open.alipaymo.com';
@@ -11,7 +11,7 @@ export const CLIENT_ID = '5C5XSR3USG0CQJ05';
 export const MERCHANT_ID = '2182400000001037';
 export const MACAO_CODE = '0000000001a2b3c4d5e6f7a8b9c0d1e2f';
 
-export function macaoOptions(overrides: Partial<AlipayMacaoStrategyOptions> = {}): AlipayMacaoStrategyOptions {
+export function macaoOptions(overrides: Partial<AlipayMacaoStrategyOptionsBase & { passReqToCallback: boolean }> = {}): AlipayMacaoStrategyOptions {
   return {
     clientId: CLIENT_ID,
     authMerchantId: MERCHANT_ID,
@@ -24,7 +24,7 @@ export function macaoOptions(overrides: Partial<AlipayMacaoStrategyOptions> = {}
 export const verifyMacaoUser = (_at: string, _rt: string | undefined, profile: { id: string }, done: VerifiedCallback) =>
   done(null, { id: profile.id });
 
-export function macaoStrategy(overrides: Partial<AlipayMacaoStrategyOptions> = {}, verify: any = verifyMacaoUser) {
+export function macaoStrategy(overrides: Partial<AlipayMacaoStrategyOptionsBase & { passReqToCallback: boolean }> = {}, verify: any = verifyMacaoUser) {
   return new AlipayMacaoStrategy(macaoOptions(overrides) as never, verify);
 }
 
@@ -84,10 +84,17 @@ export function nockMacao(path: string, name: string, opts: EnvelopeOptions = {}
   return { captured, scope };
 }
 
-export function post(body: unknown) {
+/** A POST of `body` as a parsed JSON body (what my.request and fetch with JSON send). */
+export function post(body: unknown, contentType = 'application/json') {
   return (req: Record<string, any>) => {
     req.method = 'POST';
     req.url = '/auth/alipay-macao';
+    req.headers['content-type'] = contentType;
     req.body = body;
   };
+}
+
+/** The same body posted as an HTML form would post it. */
+export function postForm(body: unknown) {
+  return post(body, 'application/x-www-form-urlencoded');
 }

@@ -7,6 +7,7 @@ import { keys } from '../helpers/fixtures';
 import {
   APPLY_TOKEN_PATH,
   MACAO_CODE,
+  postForm,
   MACAO_ORIGIN,
   USER_INFO_PATH,
   macaoOptions,
@@ -64,14 +65,50 @@ describe('AlipayMacaoStrategy authCode input', () => {
     expect(expectAction(await login(), 'success').user).to.deep.equal({ id: '2182123456123456' });
   });
 
-  it('reads auth_code from a form body', async () => {
+  it('reads auth_code from a JSON body', async () => {
     nockMacao(APPLY_TOKEN_PATH, 'apply-token-success');
     expectAction(await run(macaoStrategy(), post({ auth_code: MACAO_CODE })), 'success');
   });
 
-  it('reads authCode from the query string', async () => {
+  it('accepts a JSON media type with parameters or a +json suffix', async () => {
     nockMacao(APPLY_TOKEN_PATH, 'apply-token-success');
-    expectAction(await run(macaoStrategy(), (req) => (req.query = { authCode: MACAO_CODE })), 'success');
+    expectAction(await run(macaoStrategy(), post({ authCode: MACAO_CODE }, 'application/vnd.api+json; charset=utf-8')), 'success');
+  });
+
+  // Login CSRF: a cross-site form or link can deliver these, a JSON body needs a CORS preflight.
+  it('refuses an authCode from a form body, with no gateway call', async () => {
+    const guard = noGatewayCall();
+    const out = expectAction(await run(macaoStrategy(), postForm({ authCode: MACAO_CODE })), 'fail');
+    expect(out.status).to.equal(400);
+    expect((out.challenge as { message: string }).message).to.match(/JSON body.*login CSRF/);
+    expect(guard.isDone()).to.equal(false);
+  });
+
+  it('refuses an authCode from the query string, with no gateway call', async () => {
+    const guard = noGatewayCall();
+    const out = await run(macaoStrategy(), (req) => (req.query = { authCode: MACAO_CODE }));
+    expect(expectAction(out, 'fail').status).to.equal(400);
+    expect(guard.isDone()).to.equal(false);
+  });
+
+  it('refuses a JSON-looking text/plain body (what a cross-site form can send)', async () => {
+    const out = await run(macaoStrategy(), post({ authCode: MACAO_CODE }, 'text/plain'));
+    expect(expectAction(out, 'fail').status).to.equal(400);
+  });
+
+  it('reads a form body when the app opts in with acceptFormBody', async () => {
+    nockMacao(APPLY_TOKEN_PATH, 'apply-token-success');
+    expectAction(await run(macaoStrategy({ acceptFormBody: true }), postForm({ authCode: MACAO_CODE })), 'success');
+  });
+
+  it('still refuses the query string with acceptFormBody', async () => {
+    const out = await run(macaoStrategy({ acceptFormBody: true }), (req) => (req.query = { authCode: MACAO_CODE }));
+    expect(expectAction(out, 'fail').status).to.equal(400);
+  });
+
+  it('says a body parser is missing when the JSON body was not parsed', async () => {
+    const out = expectAction(await run(macaoStrategy(), post(undefined)), 'fail');
+    expect((out.challenge as { message: string }).message).to.match(/body parser/);
   });
 
   it('sends the authCode, merchant and site in the applyToken body', async () => {
@@ -88,7 +125,7 @@ describe('AlipayMacaoStrategy authCode input', () => {
   it('fails with 400 and says where the code is expected when it is missing', async () => {
     const out = expectAction(await run(macaoStrategy(), post({})), 'fail');
     expect(out.status).to.equal(400);
-    expect((out.challenge as { message: string }).message).to.match(/authCode.*JSON or form body.*query string/);
+    expect((out.challenge as { message: string }).message).to.match(/Missing authCode.*POST \{"authCode"/);
   });
 
   it('never redirects', async () => {

@@ -96,6 +96,7 @@ describe('property: hostile callback requests', () => {
           const outcome = await withinOneSecond(
             run(s, (req) => {
               req.method = 'POST';
+              req.headers['content-type'] = 'application/json';
               req.body = body;
               req.query = query;
             }),

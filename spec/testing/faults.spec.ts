@@ -4,6 +4,7 @@ import nodeFetch from 'node-fetch';
 import { AlipayMacaoAPIError, AlipayMacaoStrategy, AlipaySignatureError, AlipayStrategy, AlipayTransportError } from '../../lib';
 import { createAlipaySimulator, type AlipaySimulator, type FaultKind } from '../../lib/testing';
 import { expectAction, run } from '../helpers/passport';
+import { post } from '../helpers/macao';
 import { certs, keys } from '../helpers/fixtures';
 import { certificateSn, loadCertificate } from '../../lib/alipay/cert-sn';
 
@@ -51,7 +52,7 @@ describe(`simulator faults reach the strategies as documented errors (${transpor
     const client = sim.createMacaoClient();
     const s = new AlipayMacaoStrategy({ ...client, timeout: TIMEOUT, agent, fetch } as never, (_a: string, _r: string, p: any, done: any) => done(null, p));
     const code = sim.mintMacaoAuthCode(client.clientId, '2088102000000001');
-    return () => run(s, (req) => (req.body = { authCode: code }));
+    return () => run(s, post({ authCode: code }));
   }
 
   const cases: Array<[FaultKind, new (...a: any[]) => Error, string]> = [

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { AlipayMacaoAPIError, AlipayMacaoStrategy } from '../../lib';
 import { createAlipaySimulator, type AlipaySimulator } from '../../lib/testing';
 import { expectAction, run } from '../helpers/passport';
+import { post } from '../helpers/macao';
 import { keys } from '../helpers/fixtures';
 
 describe('simulator: Macao', () => {
@@ -16,7 +17,7 @@ describe('simulator: Macao', () => {
       done(null, { profile, params }),
     );
   }
-  const login = (s: AlipayMacaoStrategy, code: string) => run(s, (req) => (req.body = { authCode: code }));
+  const login = (s: AlipayMacaoStrategy, code: string) => run(s, post({ authCode: code }));
 
   it('signs a user in with authSiteUserId', async () => {
     const client = sim.createMacaoClient();

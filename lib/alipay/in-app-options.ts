@@ -1,0 +1,47 @@
+/** AlipayInAppStrategy's options: their types, defaults and validation. */
+import { AlipayConfigError } from '../core/errors';
+import { loadAesKey } from './phone-number';
+import { resolveGatewayOptions, type MainlandGatewayOptions, type ResolvedGatewayOptions } from './options';
+
+/** AlipayInAppStrategy's options; `AlipayInAppStrategyOptions` or `…WithRequest` add passReqToCallback. */
+export interface AlipayInAppStrategyOptionsBase extends MainlandGatewayOptions {
+  /**
+   * The app's content-encryption key (接口内容加密方式, AES), base64 as the console shows it. Needed
+   * to read the phone number from `my.getPhoneNumber`.
+   */
+  aesKey?: string;
+  /**
+   * Also accept the authCode from a urlencoded or multipart form body. Only for routes that check
+   * their own CSRF token: by default the code is taken only from a JSON body (login CSRF).
+   */
+  acceptFormBody?: boolean;
+  /** Strategy name (default `alipay-in-app`). */
+  name?: string;
+}
+
+/** Options for a verify function without the request (the default). */
+export interface AlipayInAppStrategyOptions extends AlipayInAppStrategyOptionsBase {
+  passReqToCallback?: false;
+}
+
+/** Options for a verify function that receives the request first. */
+export interface AlipayInAppStrategyOptionsWithRequest extends AlipayInAppStrategyOptionsBase {
+  passReqToCallback: true;
+}
+
+export interface ResolvedInAppOptions extends ResolvedGatewayOptions {
+  aesKey?: Buffer;
+}
+
+export function resolveInAppOptions(options: AlipayInAppStrategyOptionsBase): ResolvedInAppOptions {
+  const gateway = resolveGatewayOptions(options, 'AlipayInAppStrategy', 'appId, privateKey, alipayPublicKey');
+  for (const redirectOnly of ['callbackURL', 'scope', 'state', 'store'] as const) {
+    if (redirectOnly in options) {
+      throw new AlipayConfigError(
+        `${redirectOnly} is an option of AlipayStrategy (the browser redirect); AlipayInAppStrategy receives codes ` +
+          'that the client got from my.getAuthCode / ap.getAuthCode / the App SDK, and never redirects.',
+      );
+    }
+  }
+  return { ...gateway, aesKey: loadAesKey(options.aesKey) };
+}

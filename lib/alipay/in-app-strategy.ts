@@ -1,0 +1,139 @@
+/**
+ * AlipayInAppStrategy: sign in with an auth code obtained inside Alipay — a mini program
+ * (`my.getAuthCode`), a page in the Alipay wallet (`ap.getAuthCode`) or a native app through the
+ * Alipay App SDK — which the client POSTs as JSON. The code is exchanged with the same signed
+ * `alipay.system.oauth.token` call as the browser flow; a `phoneNumber` payload from
+ * `my.getPhoneNumber` is verified and decrypted into the profile. Never redirects.
+ */
+import type { KeyObject } from 'crypto';
+import { AlipayConfigError } from '../core/errors';
+import type { AnyVerifyFunction, AuthenticateRequest, StrategyConstructor } from '../core/passport-types';
+import { readPostedCode, type PostedCodeSource } from '../core/posted-code';
+import { randomToken } from '../core/random';
+import { signSha256WithRsa } from '../core/rsa';
+import {
+  resolveInAppOptions,
+  type AlipayInAppStrategyOptions,
+  type AlipayInAppStrategyOptionsWithRequest,
+} from './in-app-options';
+import { MainlandExchangeStrategy } from './mainland-exchange';
+import { readPhoneNumber } from './phone-number';
+import type { AlipayProfile, AlipayTokenParams } from './profile';
+import { buildSignContent, encodeForm } from './sign-content';
+
+export interface AlipayInAppProfile extends AlipayProfile {
+  /** The verified mobile number from `my.getPhoneNumber`, when the client posted one. */
+  phoneNumber?: string;
+  phoneNumbers?: { value: string }[];
+}
+
+/** What `appAuthInfo` signs for the Alipay App SDK's auth call. */
+export interface AppAuthInfoOptions {
+  /** The merchant's partner id (PID, 16 digits starting with 2088). */
+  pid: string;
+  /** Unique per request (default: a fresh random id). */
+  targetId?: string;
+}
+
+/** Alipay auth codes are 32–40 characters; some headroom, never unbounded. */
+const MAX_AUTH_CODE_LENGTH = 128;
+const PID = /^2088\d{12}$/;
+const TARGET_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+class AlipayInAppStrategy extends MainlandExchangeStrategy<AlipayInAppProfile> {
+  private readonly appId: string;
+  private readonly privateKey: KeyObject;
+  private readonly alipayPublicKey: KeyObject;
+  private readonly aesKey: Buffer | undefined;
+  private readonly codeSource: PostedCodeSource;
+
+  constructor(
+    options: AlipayInAppStrategyOptions | AlipayInAppStrategyOptionsWithRequest,
+    verify: AnyVerifyFunction<AlipayTokenParams, AlipayInAppProfile>,
+  ) {
+    const resolved = resolveInAppOptions(options);
+    super(
+      resolved,
+      {
+        // No browser redirect; passport-oauth2 requires an authorization URL all the same.
+        authorizationURL: resolved.gatewayURL,
+        skipUserProfile: options.skipUserProfile ?? true,
+        passReqToCallback: options.passReqToCallback,
+      },
+      verify,
+    );
+    this.name = options.name ?? 'alipay-in-app';
+    this.appId = resolved.appId;
+    this.privateKey = resolved.privateKey;
+    this.alipayPublicKey = resolved.alipayPublicKey;
+    this.aesKey = resolved.aesKey;
+    this.codeSource = {
+      names: ['authCode', 'auth_code'],
+      maxLength: MAX_AUTH_CODE_LENGTH,
+      acceptFormBody: options.acceptFormBody === true,
+      howToSend: 'POST {"authCode": "…"} with the code from my.getAuthCode, ap.getAuthCode or the App SDK (my.request sends JSON)',
+    };
+  }
+
+  /**
+   * Reads `authCode` (and the optional `phoneNumber` payload) from a JSON POST body, checks the
+   * phone payload before any gateway call, exchanges the code and signs the user in.
+   */
+  override authenticate(req: AuthenticateRequest): void {
+    const posted = readPostedCode(req, this.codeSource);
+    if (!posted.ok) return this.fail({ message: `Alipay in-app sign-in refused: ${posted.message}` }, 400);
+    let profileExtras: Partial<AlipayInAppProfile> | undefined;
+    const phone = posted.body.phoneNumber;
+    if (phone !== undefined && phone !== null && phone !== '') {
+      try {
+        const mobile = readPhoneNumber(phone, { alipayPublicKey: this.alipayPublicKey, aesKey: this.aesKey });
+        profileExtras = { phoneNumber: mobile, phoneNumbers: [{ value: mobile }] };
+      } catch (err) {
+        return this.error(err as Error);
+      }
+    }
+    this.completeLogin(req, posted.code, { profileExtras });
+  }
+
+  /**
+   * The signed authInfo string the Alipay App SDK's auth call (`authV2` / `authWithInfo`) takes
+   * (PROTOCOL A8): sorted raw `key=value` pairs signed with RSA2, then every value and the
+   * signature URL-encoded. Build it on the server for each login; never ship the private key.
+   */
+  appAuthInfo(options: AppAuthInfoOptions): string {
+    const pid = options?.pid;
+    if (typeof pid !== 'string' || !PID.test(pid)) {
+      throw new AlipayConfigError('appAuthInfo needs pid: the merchant partner id (16 digits starting with 2088) from the Alipay console.');
+    }
+    const targetId = options.targetId ?? randomToken(12);
+    if (typeof targetId !== 'string' || !TARGET_ID.test(targetId)) {
+      throw new AlipayConfigError('appAuthInfo targetId must be 1–64 letters, digits, "-" or "_", unique per request.');
+    }
+    const fields = {
+      apiname: 'com.alipay.account.auth',
+      app_id: this.appId,
+      app_name: 'mc',
+      auth_type: 'AUTHACCOUNT',
+      biz_type: 'openservice',
+      method: 'alipay.open.auth.sdk.code.get',
+      pid,
+      product_id: 'APP_FAST_LOGIN',
+      scope: 'kuaijie',
+      sign_type: 'RSA2',
+      target_id: targetId,
+    };
+    const sign = signSha256WithRsa(buildSignContent(fields), this.privateKey);
+    return `${encodeForm(fields)}&sign=${encodeURIComponent(sign)}`;
+  }
+}
+
+/** Sign in from inside Alipay (mini program, in-wallet page, native app), typed per verify shape. */
+const TypedAlipayInAppStrategy = AlipayInAppStrategy as StrategyConstructor<
+  AlipayInAppStrategyOptions,
+  AlipayInAppStrategyOptionsWithRequest,
+  AlipayTokenParams,
+  AlipayInAppProfile,
+  AlipayInAppStrategy
+>;
+type TypedAlipayInAppStrategy = AlipayInAppStrategy;
+export { TypedAlipayInAppStrategy as AlipayInAppStrategy };

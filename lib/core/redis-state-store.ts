@@ -1,0 +1,136 @@
+/**
+ * RedisStateStore: OAuth `state` kept in Redis instead of the session, for apps on several servers
+ * and apps without sessions (JWT APIs, mobile back ends). Each state is a random key with a TTL,
+ * consumed atomically with GETDEL, so a callback passes the state check at most once anywhere,
+ * however many copies of it arrive at however many servers. The state also carries application
+ * state (`passport.authenticate('alipay', { state: { returnTo } })`) and is bound to the strategy
+ * name, app and callback URL that issued it.
+ *
+ * Works with a node-redis v4/v5 client (`getDel`, `set(k, v, { PX })`) or an ioredis client
+ * (`getdel`, `set(k, v, 'PX', ms)`); the package never requires either. Needs Redis ≥ 6.2.
+ */
+import { AlipayError } from './errors';
+import { randomToken } from './random';
+import type { StateMeta } from './state-store';
+
+/** The client methods used, satisfied by node-redis v4/v5 and ioredis clients. */
+export interface RedisStateClient {
+  set(...args: any[]): Promise<unknown>;
+  /** node-redis */
+  getDel?(key: string): Promise<unknown>;
+  /** ioredis */
+  getdel?(key: string): Promise<unknown>;
+}
+
+export interface RedisStateStoreOptions {
+  client: RedisStateClient;
+  /** Seconds a login may take from redirect to callback (default 600). */
+  ttl?: number;
+  /** Key prefix (default `passport-alipay:state:`). */
+  prefix?: string;
+  /** Milliseconds to wait for Redis before failing the request with 503 (default 2000). */
+  timeout?: number;
+}
+
+/** Redis did not answer in time or refused: the login cannot be checked, so it fails (HTTP 503). */
+export class AlipayStateStoreError extends AlipayError {
+  readonly status = 503;
+
+  constructor(message: string) {
+    super(message, 'ALIPAY_STATE_STORE_UNAVAILABLE');
+  }
+}
+
+interface StoredState {
+  /** Strategy name, app id and callback URL that issued the state. */
+  n?: string;
+  i: string;
+  c: string;
+  /** Application state, when the login carried some. */
+  a?: unknown;
+}
+
+/** What this store issues: 24 base64url characters (144 random bits). */
+const STATE = /^[A-Za-z0-9_-]{24}$/;
+const UNVERIFIABLE = { message: 'Unable to verify authorization request state.' };
+const INVALID = { message: 'Invalid authorization request state.' };
+
+type Done<T extends unknown[]> = (err: Error | null, ...results: T) => void;
+
+export class RedisStateStore {
+  private readonly client: RedisStateClient;
+  private readonly ttlMs: number;
+  private readonly prefix: string;
+  private readonly timeout: number;
+
+  constructor(options: RedisStateStoreOptions) {
+    const client = options?.client;
+    if (!client || typeof client.set !== 'function' || (typeof client.getDel !== 'function' && typeof client.getdel !== 'function')) {
+      throw new AlipayError(
+        'RedisStateStore needs { client }: a connected node-redis v4/v5 client (createClient) or an ioredis client.',
+        'ALIPAY_CONFIG_INVALID',
+      );
+    }
+    const ttl = options.ttl ?? 600;
+    const timeout = options.timeout ?? 2000;
+    if (!(ttl > 0) || !(timeout > 0)) {
+      throw new AlipayError('RedisStateStore ttl (seconds) and timeout (milliseconds) must be positive numbers.', 'ALIPAY_CONFIG_INVALID');
+    }
+    this.client = client;
+    this.ttlMs = Math.round(ttl * 1000);
+    this.prefix = options.prefix ?? 'passport-alipay:state:';
+    this.timeout = timeout;
+  }
+
+  /** passport-oauth2's `store(req, state, meta, callback)`: `state` is the application state. */
+  store(_req: unknown, appState: unknown, meta: StateMeta, callback: Done<[string?]>): void {
+    const state = randomToken();
+    const value: StoredState = { n: meta.strategyName, i: meta.clientID, c: meta.callbackURL };
+    if (appState !== undefined) value.a = appState;
+    const key = this.prefix + state;
+    const json = JSON.stringify(value);
+    const write = this.client.getDel ? this.client.set(key, json, { PX: this.ttlMs }) : this.client.set(key, json, 'PX', this.ttlMs);
+    this.settle(write, () => callback(null, state), callback);
+  }
+
+  /** passport-oauth2's `verify(req, providedState, meta, callback)`; consumes the state. */
+  verify(_req: unknown, providedState: unknown, meta: StateMeta, callback: Done<[(boolean | unknown)?, unknown?]>): void {
+    // A state this store cannot have issued is refused without a round trip.
+    if (typeof providedState !== 'string' || !STATE.test(providedState)) return callback(null, false, UNVERIFIABLE);
+    const key = this.prefix + providedState;
+    const read = this.client.getDel ? this.client.getDel(key) : (this.client.getdel as (k: string) => Promise<unknown>)(key);
+    this.settle(read, (raw) => {
+      if (typeof raw !== 'string') return callback(null, false, UNVERIFIABLE);
+      let stored: StoredState;
+      try {
+        stored = JSON.parse(raw) as StoredState;
+      } catch {
+        return callback(null, false, INVALID);
+      }
+      if (stored.n !== meta.strategyName || stored.i !== meta.clientID || stored.c !== meta.callbackURL) {
+        return callback(null, false, INVALID);
+      }
+      callback(null, true, stored.a);
+    }, callback);
+  }
+
+  /** Runs `onValue` or `onError` once, on the next tick, with a time limit on Redis. */
+  private settle<T>(operation: Promise<T>, onValue: (value: T) => void, onError: (err: Error) => void): void {
+    let done = false;
+    const finish = (fn: () => void) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      process.nextTick(fn);
+    };
+    const timer = setTimeout(
+      () => finish(() => onError(new AlipayStateStoreError(`The state store (Redis) did not answer within ${this.timeout} ms.`))),
+      this.timeout,
+    );
+    operation.then(
+      (value) => finish(() => onValue(value)),
+      (err: unknown) =>
+        finish(() => onError(new AlipayStateStoreError(`The state store (Redis) failed: ${(err as Error)?.message ?? 'unknown error'}.`))),
+    );
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * RedisStateStore against a real redis-server (started here; .ci/run installs it): two app
+ * instances without any session middleware share one store, concurrent replays of a callback pass
+ * the state check exactly once, and the store keeps states apart per tab, strategy and callback.
+ */
+import { expect } from 'chai';
+import express from 'express';
+import type { Server } from 'http';
+import IORedis from 'ioredis';
+import passport from 'passport';
+import { createClient } from 'redis';
+import { AlipayStrategy, RedisStateStore, type RedisStateClient } from '../../lib';
+import { createAlipaySimulator, type AlipaySimulator, type SimulatedAppCredentials } from '../../lib/testing';
+import { freePort } from '../../e2e/demo-server';
+import { redisServerInstalled, startRedis } from './redis-server';
+
+interface Instance {
+  url: string;
+  server: Server;
+}
+
+/** An app without sessions: the state lives only in Redis. */
+async function startInstance(app: SimulatedAppCredentials, client: RedisStateClient, publicURL: string, ttl?: number, port?: number): Promise<Instance> {
+  port ??= await freePort();
+  const pp = new passport.Passport();
+  const store = new RedisStateStore({ client, ttl });
+  const verify = (_a: string, _r: string, profile: { id: string }, done: (e: null, u: object) => void) => done(null, { id: profile.id });
+  pp.use(new AlipayStrategy({ ...app, callbackURL: `${publicURL}/auth/alipay/callback`, store }, verify));
+  pp.use(new AlipayStrategy({ ...app, name: 'alipay-other', callbackURL: `${publicURL}/auth/alipay/callback`, store }, verify));
+  const web = express();
+  web.get('/auth/alipay', pp.authenticate('alipay', { session: false, state: { returnTo: '/after' } } as never));
+  web.get('/auth/alipay/elsewhere', pp.authenticate('alipay', { session: false, callbackURL: `${publicURL}/auth/alipay/elsewhere/callback` } as never));
+  const done = (req: express.Request, res: express.Response) => res.json({ user: req.user, authInfo: (req as { authInfo?: unknown }).authInfo });
+  web.get('/auth/alipay/callback', pp.authenticate('alipay', { session: false }), done);
+  web.get('/auth/alipay/other-callback', pp.authenticate('alipay-other', { session: false }), done);
+  web.use((err: { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(err.status ?? 500).json({ error: (err as Error).message });
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = web.listen(port, '127.0.0.1', () => resolve(s));
+  });
+  return { url: `http://127.0.0.1:${port}`, server };
+}
+
+for (const flavour of ['node-redis', 'ioredis'] as const) {
+  describe(`system: RedisStateStore with ${flavour}, two instances, no sessions`, function () {
+    this.timeout(60_000);
+    let redis: Awaited<ReturnType<typeof startRedis>>;
+    let sim: AlipaySimulator;
+    let client: RedisStateClient & { quit(): Promise<unknown> };
+    let a: Instance;
+    let b: Instance;
+    let short: Instance;
+
+    before(async function () {
+      if (!redisServerInstalled()) {
+        if (process.env.CI) throw new Error('redis-server is not installed');
+        this.skip();
+      }
+      redis = await startRedis();
+      sim = await createAlipaySimulator();
+      if (flavour === 'node-redis') {
+        const nodeRedis = createClient({ url: redis.url });
+        await nodeRedis.connect();
+        client = nodeRedis as unknown as typeof client;
+      } else {
+        client = new IORedis(redis.url) as unknown as typeof client;
+      }
+      const app = sim.createApp();
+      const aPort = await freePort();
+      // Both instances advertise A's address, as behind a load balancer.
+      a = await startInstance(app, client, `http://127.0.0.1:${aPort}`, undefined, aPort);
+      b = await startInstance(app, client, a.url);
+      short = await startInstance(app, client, a.url, 1);
+    });
+    after(async () => {
+      for (const i of [a, b, short]) i?.server.close();
+      await client?.quit();
+      await sim?.close();
+      await redis?.stop();
+    });
+
+    async function startLogin(on: Instance, path = '/auth/alipay'): Promise<string> {
+      const res = await fetch(on.url + path, { redirect: 'manual' });
+      expect(res.status).to.equal(302);
+      return res.headers.get('location') as string;
+    }
+
+    const tokenCalls = () => sim.calls.filter((c) => c.method === 'alipay.system.oauth.token').length;
+    const onInstance = (url: string, instance: Instance) => url.replace(/^http:\/\/127\.0\.0\.1:\d+/, instance.url);
+
+    it('keeps the state in Redis, bound to a random 24-character key', async () => {
+      const state = new URL(await startLogin(a)).searchParams.get('state') as string;
+      expect(state).to.match(/^[A-Za-z0-9_-]{24}$/);
+    });
+
+    it('completes on instance B a login started on instance A, with its returnTo', async () => {
+      const callback = sim.approve(await startLogin(a), '2088102000000001');
+      const res = await fetch(onInstance(callback, b));
+      expect(res.status).to.equal(200);
+      const body = await res.json();
+      expect(body.user).to.deep.equal({ id: '2088102000000001' });
+      expect(body.authInfo.state).to.deep.equal({ returnTo: '/after' });
+    });
+
+    it('lets exactly one of ten concurrent copies of a callback, split over two instances, pass the state check', async () => {
+      const callback = sim.approve(await startLogin(a), '2088102000000002');
+      const before = tokenCalls();
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => fetch(onInstance(callback, i % 2 ? a : b)).then((r) => r.status)),
+      );
+      expect(results.filter((s) => s === 200)).to.have.length(1);
+      expect(results.filter((s) => s === 403)).to.have.length(9);
+      // Only the state check stopped the nine others: Alipay saw a single exchange.
+      expect(tokenCalls() - before).to.equal(1);
+    });
+
+    it('does not let a callback with a wrong state consume the pending one', async () => {
+      const callback = sim.approve(await startLogin(a), '2088102000000001');
+      const forged = new URL(callback);
+      forged.searchParams.set('state', 'A'.repeat(24));
+      expect((await fetch(forged)).status).to.equal(403);
+      expect((await fetch(callback)).status).to.equal(200);
+    });
+
+    it('keeps two tabs apart: both logins complete', async () => {
+      const first = sim.approve(await startLogin(a), '2088102000000001');
+      const second = sim.approve(await startLogin(b), '2088102000000002');
+      expect((await fetch(onInstance(second, a))).status).to.equal(200);
+      expect((await fetch(first)).status).to.equal(200);
+    });
+
+    it('refuses a state issued for another strategy name', async () => {
+      const callback = sim.approve(await startLogin(a), '2088102000000001');
+      expect((await fetch(callback.replace('/auth/alipay/callback', '/auth/alipay/other-callback'))).status).to.equal(403);
+    });
+
+    it('refuses a state issued for another callback URL', async () => {
+      const callback = sim.approve(await startLogin(a, '/auth/alipay/elsewhere'), '2088102000000001');
+      const query = new URL(callback).search;
+      expect((await fetch(`${a.url}/auth/alipay/callback${query}`)).status).to.equal(403);
+    });
+
+    it('forgets a state after its TTL', async () => {
+      const callback = sim.approve(await startLogin(short), '2088102000000001');
+      await new Promise((r) => setTimeout(r, 1300));
+      expect((await fetch(onInstance(callback, short))).status).to.equal(403);
+    });
+  });
+}
+
+describe('system: RedisStateStore while Redis is down', function () {
+  this.timeout(30_000);
+
+  before(function () {
+    if (!redisServerInstalled()) {
+      if (process.env.CI) throw new Error('redis-server is not installed');
+      this.skip();
+    }
+  });
+
+  it('answers 503 within its timeout instead of hanging, and never crashes the app', async () => {
+    const redis = await startRedis();
+    const sim = await createAlipaySimulator();
+    const client = createClient({ url: redis.url, socket: { reconnectStrategy: () => 200 } });
+    client.on('error', () => {});
+    await client.connect();
+    const web = express();
+    const pp = new passport.Passport();
+    const store = new RedisStateStore({ client: client as unknown as RedisStateClient, timeout: 500 });
+    pp.use(new AlipayStrategy({ ...sim.createApp(), callbackURL: 'http://127.0.0.1/cb', store }, (_a, _r, p, done) => done(null, p)));
+    web.get('/auth/alipay', pp.authenticate('alipay', { session: false }));
+    web.use((err: { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(err.status ?? 500).end();
+    });
+    const port = await freePort();
+    const server = web.listen(port, '127.0.0.1');
+    try {
+      await redis.stop();
+      const started = Date.now();
+      const res = await fetch(`http://127.0.0.1:${port}/auth/alipay`, { redirect: 'manual' });
+      expect(res.status).to.equal(503);
+      expect(Date.now() - started).to.be.below(2000);
+    } finally {
+      server.close();
+      await client.disconnect().catch(() => {});
+      await sim.close();
+    }
+  });
+});
