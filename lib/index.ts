@@ -41,3 +41,5 @@ export { AlipayMacaoAPIError } from './macao/errors';
 
 export { RedisStateStore, AlipayStateStoreError } from './core/redis-state-store';
 export type { RedisStateClient, RedisStateStoreOptions } from './core/redis-state-store';
+export { CALL_CHANNEL } from './core/diagnostics';
+export type { CallMessage } from './core/diagnostics';

@@ -1,6 +1,7 @@
 /** Signed calls to the mainland OpenAPI gateway (PROTOCOL A3–A5). */
 import type { KeyObject } from 'crypto';
 import { systemClock, formatShanghaiTimestamp, type Clock } from '../core/clock';
+import { observedCall } from '../core/diagnostics';
 import { HttpEndpoint, type HttpSettings } from '../core/http';
 import { signSha256WithRsa } from '../core/rsa';
 import { readGatewayResponse } from './response';
@@ -61,15 +62,18 @@ export class AlipayGateway {
    * payload of its response node. Secrets such as `auth_token` travel in the body, so they never
    * appear in URLs that proxies log.
    */
-  async call(method: string, business: Params): Promise<Record<string, unknown>> {
-    const request = this.buildRequest(method, business);
-    const { status, text } = await this.endpoint.post(request.query, request.body, 'application/x-www-form-urlencoded;charset=utf-8');
-    return readGatewayResponse(
-      text,
-      status,
-      method,
-      { alipayPublicKey: this.config.alipayPublicKey, alipayCertSn: this.config.certificates?.alipayCertSn },
-      request.signContent,
-    );
+  call(method: string, business: Params): Promise<Record<string, unknown>> {
+    return observedCall('mainland', method, async (onStatus) => {
+      const request = this.buildRequest(method, business);
+      const { status, text } = await this.endpoint.post(request.query, request.body, 'application/x-www-form-urlencoded;charset=utf-8');
+      onStatus(status);
+      return readGatewayResponse(
+        text,
+        status,
+        method,
+        { alipayPublicKey: this.config.alipayPublicKey, alipayCertSn: this.config.certificates?.alipayCertSn },
+        request.signContent,
+      );
+    });
   }
 }

@@ -1,6 +1,7 @@
 /** Signed envelope calls to Alipay Macao's open API. */
 import { randomUUID, type KeyObject } from 'crypto';
 import { formatShanghaiIso, systemClock, type Clock } from '../core/clock';
+import { observedCall } from '../core/diagnostics';
 import { HttpEndpoint, type HttpSettings } from '../core/http';
 import { buildSignedEnvelope, functionPath, readEnvelopeResponse } from './envelope';
 
@@ -48,13 +49,16 @@ export class MacaoClient {
   }
 
   /** Calls `functionName` once (never retried) and returns the verified response body. */
-  async call(functionName: string, body: Record<string, string>, accessToken?: string): Promise<Record<string, unknown>> {
-    const request = this.buildRequest(functionName, body, accessToken);
-    const { status, text } = await this.endpoint.post(request.path, request.body, 'application/json; charset=UTF-8');
-    return readEnvelopeResponse(text, status, {
-      function: functionName,
-      reqMsgId: request.reqMsgId,
-      alipayPublicKey: this.config.alipayPublicKey,
+  call(functionName: string, body: Record<string, string>, accessToken?: string): Promise<Record<string, unknown>> {
+    return observedCall('macao', functionName, async (onStatus) => {
+      const request = this.buildRequest(functionName, body, accessToken);
+      const { status, text } = await this.endpoint.post(request.path, request.body, 'application/json; charset=UTF-8');
+      onStatus(status);
+      return readEnvelopeResponse(text, status, {
+        function: functionName,
+        reqMsgId: request.reqMsgId,
+        alipayPublicKey: this.config.alipayPublicKey,
+      });
     });
   }
 }
