@@ -98,17 +98,106 @@ describe('demo in a real browser', function () {
     expect(await page.textContent('#failure-message')).to.match(/Unable to verify authorization request state/);
   });
 
-  it('signs in with Alipay Macao through the grant page', async () => {
+  it('signs in with Alipay Macao through the grant page, on the user\'s click', async () => {
     await page.goto(`${demo.url}/`);
     await page.click('#login-macao');
     await page.waitForSelector('#agree');
     await shot('macao-grant');
     await page.click('label:has-text("李四") input');
     await page.click('#agree');
+    await page.waitForSelector('#macao-continue');
+    await page.click('#macao-continue');
     await page.waitForURL(`${demo.url}/profile`);
     expect(await page.textContent('#profile-provider')).to.equal('alipay-macao');
     expect(await page.textContent('#profile-id')).to.equal('2182123456120002');
     await shot('profile-macao');
+  });
+
+  it('signs in from the simulated mini program with the phone number', async () => {
+    await page.goto(`${demo.url}/`);
+    await page.click('#login-mini');
+    await page.waitForSelector('#mini-login');
+    await page.click('label:has-text("李四") input');
+    await page.check('#share-phone');
+    await shot('mini-program');
+    await page.click('#mini-login');
+    await page.waitForURL(`${demo.url}/profile`);
+    expect(await page.textContent('#profile-provider')).to.equal('alipay');
+    expect(await page.textContent('#profile-id')).to.equal('2088102000000002');
+    expect(await page.textContent('#profile-phoneNumber')).to.equal('13800000002');
+  });
+
+  it('signs in from the mini program without the phone number when not shared', async () => {
+    await page.goto(`${demo.url}/mini-program`);
+    await page.click('#mini-login');
+    await page.waitForURL(`${demo.url}/profile`);
+    expect(await page.textContent('#profile-id')).to.equal('2088102000000001');
+    expect(await page.$('#profile-phoneNumber')).to.equal(null);
+  });
+
+  describe('login CSRF: a code from an attacker never signs the victim in', () => {
+    /**
+     * The attacker runs the grant in their own browser for their own account and stops before
+     * Continue, keeping the fresh authCode from the return address.
+     */
+    async function attackerMacaoCode(): Promise<string> {
+      const attacker = await (await browser.newContext()).newPage();
+      try {
+        await attacker.goto(`${demo.url}/auth/alipay-macao/start`);
+        await attacker.waitForSelector('#agree');
+        await attacker.click('label:has-text("Ana Lopes") input');
+        await attacker.click('#agree');
+        await attacker.waitForSelector('#macao-continue');
+        const code = new URL(attacker.url()).searchParams.get('authCode');
+        expect(code).to.be.a('string');
+        return code as string;
+      } finally {
+        await attacker.context().close();
+      }
+    }
+
+    async function expectSignedOut() {
+      await page.goto(`${demo.url}/profile`);
+      expect(page.url()).to.equal(`${demo.url}/`);
+    }
+
+    it('refuses a Macao return link the victim did not start (no nonce in the session)', async () => {
+      await page.goto(`${demo.url}/`);
+      const response = await page.goto(`${demo.url}/auth/alipay-macao/return?authCode=${await attackerMacaoCode()}&nonce=guessed`);
+      expect(response?.status()).to.equal(403);
+      expect(await page.textContent('#failure-message')).to.match(/not started in this browser/);
+      await expectSignedOut();
+    });
+
+    it('does not sign in from a return link even when the victim has a grant pending, until the victim clicks', async () => {
+      await page.goto(`${demo.url}/`);
+      await page.click('#login-macao');
+      await page.waitForSelector('#agree');
+      // The attacker's link cannot know this browser's nonce.
+      const response = await page.goto(`${demo.url}/auth/alipay-macao/return?authCode=${await attackerMacaoCode()}`);
+      expect(response?.status()).to.equal(403);
+      await expectSignedOut();
+    });
+
+    for (const [kind, contentType, body] of [
+      ['a cross-site form (urlencoded)', 'application/x-www-form-urlencoded', (code: string) => `authCode=${code}`],
+      ['a text/plain "simple request"', 'text/plain', (code: string) => JSON.stringify({ authCode: code })],
+    ] as const) {
+      it(`refuses a Macao code posted from another site as ${kind}`, async () => {
+        // A page on another origin (the simulator's host stands in for the attacker's site) posts
+        // to the demo the way a hostile page can without CORS: no JSON content type is possible.
+        await page.goto(`${demo.demo.simulator!.url}/`);
+        const status = await page.evaluate(
+          async ([url, type, payload]) => {
+            const res = await fetch(url, { method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'content-type': type }, body: payload });
+            return res.type;
+          },
+          [`${demo.url}/auth/alipay-macao`, contentType, body(await attackerMacaoCode())] as const,
+        );
+        expect(status).to.equal('opaque');
+        await expectSignedOut();
+      });
+    }
   });
 
   async function localLogin() {

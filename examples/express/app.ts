@@ -1,44 +1,76 @@
 /**
- * The demo web app: Express 5, express-session and passport with three strategies side by side —
- * Alipay (mainland), Alipay Macao and a local username/password account.
+ * The demo web app: Express 5, express-session and passport with the strategies side by side —
+ * Alipay (browser redirect), Alipay in-app (a simulated mini program), Alipay Macao and, on the
+ * simulator only, a local username/password test account.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { randomBytes } from 'crypto';
+import { rateLimit } from 'express-rate-limit';
 import {
   AlipayError,
+  AlipayInAppStrategy,
   AlipayMacaoStrategy,
   AlipayStrategy,
+  type AlipayInAppProfile,
   type AlipayMacaoProfile,
   type AlipayProfile,
 } from 'passport-alipay';
 import { createAlipaySimulator, type AlipaySimulator } from 'passport-alipay/testing';
-import type { DemoConfig, MacaoConfig, MainlandConfig } from './config';
+import { parseTrustProxy, type DemoConfig, type MacaoConfig, type MainlandConfig } from './config';
 import { csrfToken, requireCsrfToken } from './csrf';
-import { failurePage, homePage, macaoReturnPage, macaoStartPage, profilePage, type ShownUser } from './views';
+import { redisSessions } from './redis-sessions';
+import {
+  failurePage,
+  homePage,
+  macaoReturnPage,
+  macaoStartPage,
+  miniProgramPage,
+  profilePage,
+  unavailablePage,
+  type ShownUser,
+} from './views';
 
 /** What the session keeps of a signed-in user: no tokens. */
 type SessionUser = ShownUser;
 
+declare module 'express-session' {
+  interface SessionData {
+    /** The one-time nonce of a Macao grant this browser started (simulator mode). */
+    macaoNonce?: string;
+  }
+}
+
 export interface Demo {
   app: express.Express;
   simulator?: AlipaySimulator;
-  /** The Macao grant page address (simulator mode only). */
-  macaoGrantURL?: string;
+  /** True when every Alipay side runs on the built-in simulator. */
+  fullySimulated: boolean;
   close(): Promise<void>;
 }
 
 const DEMO_ACCOUNT = { username: 'demo', password: 'demo-password', id: 'local-1', name: 'Demo User' };
+/** A session that has not signed in lives 10 minutes; a signed-in one a week. */
+const PRE_LOGIN_MS = 10 * 60 * 1000;
+const SIGNED_IN_MS = 7 * 24 * 3600 * 1000;
+/** Any request still unanswered after this gets 503 (a hung store must not hang the user). */
+const REQUEST_DEADLINE_MS = 5000;
 
-function mainlandUser(profile: AlipayProfile): SessionUser {
+function mainlandUser(profile: AlipayProfile | AlipayInAppProfile): SessionUser {
   return {
     provider: profile.provider,
     id: profile.id,
     displayName: profile.displayName,
     photo: profile.photos?.[0]?.value,
-    details: { userId: profile.userId, openId: profile.openId, unionId: profile.unionId, gender: profile.gender },
+    details: {
+      userId: profile.userId,
+      openId: profile.openId,
+      unionId: profile.unionId,
+      gender: profile.gender,
+      phoneNumber: 'phoneNumber' in profile ? profile.phoneNumber : undefined,
+    },
   };
 }
 
@@ -46,40 +78,66 @@ function macaoUser(profile: AlipayMacaoProfile): SessionUser {
   return { provider: profile.provider, id: profile.id, details: { mobileNo: profile.mobileNo } };
 }
 
-async function sessionStore(redisURL: string | undefined): Promise<{ store?: session.Store; close(): Promise<void> }> {
-  if (!redisURL) return { close: async () => {} };
-  const { createClient } = await import('redis');
-  const { RedisStore } = await import('connect-redis');
-  const client = createClient({ url: redisURL });
-  await client.connect();
-  return {
-    store: new RedisStore({ client, prefix: 'passport-alipay-demo:' }),
-    close: async () => {
-      await client.quit();
-    },
-  };
+/** Answers 503 to a request the app has not answered within the deadline. */
+function deadline(_req: Request, res: Response, next: NextFunction): void {
+  const timer = setTimeout(() => {
+    if (!res.headersSent) res.status(503).send(unavailablePage());
+  }, REQUEST_DEADLINE_MS);
+  res.on('close', () => clearTimeout(timer));
+  next();
 }
 
 /**
- * Renders the outcome of an Alipay login: typed errors become an error page with their code (their
- * messages carry no secrets), a failed login a failure page, a success a session.
+ * Finishes a login: typed errors become an error page with their code (their messages carry no
+ * secrets), a failed login a failure page, a success a session. Failed logins are logged with the
+ * strategy and the error code only. Posted-code logins (JSON) get a JSON answer instead of a page.
  */
-function finishLogin(auth: passport.PassportStatic, strategy: string, req: Request, res: Response, next: NextFunction) {
-  auth.authenticate(strategy, (err: unknown, user: SessionUser | false, info: { message?: string } | undefined, status?: number) => {
-    if (err) {
-      const code = err instanceof AlipayError ? err.code : undefined;
-      const message = err instanceof AlipayError ? err.message : 'Unexpected error during sign-in.';
-      return res.status(502).send(failurePage('Sign-in failed', message, code));
-    }
-    if (!user) {
-      return res.status(status && status >= 400 ? status : 401).send(failurePage('Sign-in failed', info?.message ?? 'Sign-in was not completed.'));
-    }
-    req.logIn(user, (loginErr) => (loginErr ? next(loginErr) : res.redirect('/profile')));
-  })(req, res, next);
+function finishLogin(
+  auth: passport.PassportStatic,
+  strategy: string,
+  log: Pick<Console, 'warn'>,
+): (req: Request, res: Response, next: NextFunction) => void {
+  return (req, res, next) => {
+    const json = req.is('application/json') === 'application/json';
+    const refuse = (status: number, title: string, message: string, code?: string) => {
+      log.warn(`[login failed] strategy=${strategy} status=${status}${code ? ` code=${code}` : ''}`);
+      if (json) return res.status(status).json({ error: { title, message, code } });
+      res.status(status).send(failurePage(title, message, code));
+    };
+    auth.authenticate(strategy, (err: unknown, user: SessionUser | false, info: { message?: string } | undefined, status?: number) => {
+      if (err) {
+        const known = err instanceof AlipayError;
+        const httpStatus = (err as { status?: unknown }).status;
+        return refuse(
+          typeof httpStatus === 'number' && httpStatus >= 400 ? httpStatus : 502,
+          'Sign-in failed',
+          known ? err.message : 'Unexpected error during sign-in.',
+          known ? err.code : undefined,
+        );
+      }
+      if (!user) return refuse(status && status >= 400 ? status : 401, 'Sign-in failed', info?.message ?? 'Sign-in was not completed.');
+      req.logIn(user, (loginErr) => {
+        if (loginErr) return next(loginErr);
+        req.session.cookie.maxAge = SIGNED_IN_MS;
+        if (json) res.json({ location: '/profile' });
+        else res.redirect('/profile');
+      });
+    })(req, res, next);
+  };
 }
 
 export async function createDemo(config: DemoConfig): Promise<Demo> {
-  const baseURL = config.baseURL ?? `http://localhost:${config.port}`;
+  const log = config.log ?? console;
+  const simulated = { mainland: !config.mainland, macao: !config.macao };
+  if (simulated.mainland !== simulated.macao && !config.allowPartialSimulator) {
+    throw new Error(
+      `Alipay ${simulated.mainland ? 'Macao' : '(mainland)'} is configured but Alipay ${simulated.mainland ? '(mainland)' : 'Macao'} is not: ` +
+        'configure both, or neither for the simulator, or set ALLOW_PARTIAL_SIMULATOR=1 to simulate the other side on purpose.',
+    );
+  }
+  const fullySimulated = simulated.mainland && simulated.macao;
+  // The simulated demo listens on 127.0.0.1 only; its callbacks must come back to the same host.
+  const baseURL = config.baseURL ?? `http://${fullySimulated ? '127.0.0.1' : 'localhost'}:${config.port}`;
   let simulator: AlipaySimulator | undefined;
   let mainland: MainlandConfig | undefined = config.mainland;
   let macao: MacaoConfig | undefined = config.macao;
@@ -90,80 +148,127 @@ export async function createDemo(config: DemoConfig): Promise<Demo> {
   }
 
   const auth = new passport.Passport() as passport.PassportStatic;
+  const { aesKey, ...gateway } = mainland;
   auth.use(
     new AlipayStrategy(
-      { ...mainland, callbackURL: `${baseURL}/auth/alipay/callback`, scope: config.scope ?? 'auth_user' },
+      { ...gateway, callbackURL: `${baseURL}/auth/alipay/callback`, scope: config.scope ?? 'auth_user' },
       (_accessToken, _refreshToken, profile, done) => done(null, mainlandUser(profile)),
     ),
   );
-  auth.use(new AlipayMacaoStrategy(macao, (_accessToken, _refreshToken, profile, done) => done(null, macaoUser(profile))));
+  const { authorizationURL: _redirectOnly, ...inAppGateway } = gateway;
   auth.use(
-    new LocalStrategy((username, password, done) =>
-      username === DEMO_ACCOUNT.username && password === DEMO_ACCOUNT.password
-        ? done(null, { provider: 'local', id: DEMO_ACCOUNT.id, displayName: DEMO_ACCOUNT.name, details: {} })
-        : done(null, false, { message: 'Unknown user or wrong password.' }),
-    ),
+    new AlipayInAppStrategy({ ...inAppGateway, aesKey }, (_accessToken, _refreshToken, profile, done) => done(null, mainlandUser(profile))),
   );
+  auth.use(new AlipayMacaoStrategy(macao, (_accessToken, _refreshToken, profile, done) => done(null, macaoUser(profile))));
+  // The built-in test account exists only when nothing real is involved.
+  if (fullySimulated) {
+    auth.use(
+      new LocalStrategy((username, password, done) =>
+        username === DEMO_ACCOUNT.username && password === DEMO_ACCOUNT.password
+          ? done(null, { provider: 'local', id: DEMO_ACCOUNT.id, displayName: DEMO_ACCOUNT.name, details: {} })
+          : done(null, false, { message: 'Unknown user or wrong password.' }),
+      ),
+    );
+  }
   auth.serializeUser((user, done) => done(null, user));
   auth.deserializeUser((user: SessionUser, done) => done(null, user));
 
-  const sessions = await sessionStore(config.redisURL);
+  const sessions = config.redisURL ? await redisSessions(config.redisURL, log, unavailablePage) : undefined;
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.urlencoded({ extended: false, limit: '8kb' }));
-  app.use(express.json({ limit: '8kb' }));
+  // Behind a TLS-terminating proxy, Express must trust it to see https and set the secure cookie.
+  if (config.trustProxy !== undefined) app.set('trust proxy', parseTrustProxy(config.trustProxy));
+  app.use(deadline);
+  if (sessions) app.use(sessions.guard);
   app.use(
     session({
-      store: sessions.store,
+      store: sessions?.store,
       secret: config.sessionSecret ?? randomBytes(32).toString('hex'),
       resave: false,
       saveUninitialized: false,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: baseURL.startsWith('https:') },
+      cookie: { httpOnly: true, sameSite: 'lax', secure: baseURL.startsWith('https:'), maxAge: PRE_LOGIN_MS },
     }),
   );
   app.use(auth.session());
 
+  const limit = config.loginRateLimit ?? 60;
+  const loginLimiter =
+    limit > 0
+      ? rateLimit({ windowMs: 60_000, limit, standardHeaders: 'draft-8', legacyHeaders: false, message: 'Too many sign-in attempts; wait a minute.' })
+      : (_req: Request, _res: Response, next: NextFunction) => next();
+  const json = express.json({ limit: '8kb' });
+  const form = express.urlencoded({ extended: false, limit: '8kb' });
+
   app.get('/', (req, res) => {
     if (req.user) return res.redirect('/profile');
-    res.send(homePage({ csrfToken: csrfToken(req), simulator: simulator?.url }));
+    res.send(homePage({ csrfToken: csrfToken(req), simulator: simulator?.url, simulated, localAccount: fullySimulated }));
   });
   app.get('/profile', (req, res) => {
     if (!req.user) return res.redirect('/');
     res.send(profilePage(req.user as SessionUser, csrfToken(req)));
   });
-  app.post('/logout', requireCsrfToken, (req, res, next) => {
+  app.post('/logout', form, requireCsrfToken, (req, res, next) => {
     req.logout((err) => (err ? next(err) : res.redirect('/')));
   });
 
-  app.post('/login/local', requireCsrfToken, (req, res, next) => finishLogin(auth, 'local', req, res, next));
+  if (fullySimulated) app.post('/login/local', loginLimiter, form, requireCsrfToken, finishLogin(auth, 'local', log));
 
-  app.get('/auth/alipay', auth.authenticate('alipay'));
-  app.get('/auth/alipay/callback', (req, res, next) => finishLogin(auth, 'alipay', req, res, next));
+  app.get('/auth/alipay', loginLimiter, auth.authenticate('alipay'));
+  app.get('/auth/alipay/callback', loginLimiter, finishLogin(auth, 'alipay', log));
+
+  // Posted codes: JSON only (the strategies refuse anything else), plus the page's CSRF token.
+  app.post('/auth/alipay/in-app', loginLimiter, json, requireCsrfToken, finishLogin(auth, 'alipay-in-app', log));
+  app.post('/auth/alipay-macao', loginLimiter, json, requireCsrfToken, finishLogin(auth, 'alipay-macao', log));
+
+  if (simulator && simulated.mainland) {
+    const sim = simulator;
+    app.get('/mini-program', (req, res) => {
+      res.send(miniProgramPage({ csrfToken: csrfToken(req), miniProgramURL: sim.miniProgramURL, appId: (mainland as MainlandConfig).appId, users: sim.users }));
+    });
+  }
 
   const macaoReturn = `${baseURL}/auth/alipay-macao/return`;
-  const macaoGrantURL = simulator && !config.macao ? simulator.macaoGrantURL(macao.clientId, macaoReturn) : undefined;
   app.get('/auth/alipay-macao/start', (req, res) => {
-    res.send(macaoStartPage({ csrfToken: csrfToken(req), grantURL: macaoGrantURL }));
-  });
-  app.get('/auth/alipay-macao/return', (req, res) => {
-    const { authCode, authError } = req.query;
-    if (typeof authCode !== 'string') {
-      return res.status(401).send(failurePage('Sign-in cancelled', `Alipay MO did not grant a code (${String(authError ?? 'no authCode')}).`));
+    let grantURL: string | undefined;
+    if (simulator && simulated.macao) {
+      // Each grant is bound to a one-time nonce kept in this browser's session.
+      req.session.macaoNonce = randomBytes(16).toString('base64url');
+      grantURL = simulator.macaoGrantURL((macao as MacaoConfig).clientId, `${macaoReturn}?nonce=${req.session.macaoNonce}`);
     }
-    res.send(macaoReturnPage({ csrfToken: csrfToken(req), authCode }));
+    res.send(macaoStartPage({ csrfToken: csrfToken(req), grantURL }));
   });
-  app.post('/auth/alipay-macao', requireCsrfToken, (req, res, next) => finishLogin(auth, 'alipay-macao', req, res, next));
+  if (simulator && simulated.macao) {
+    // Simulator mode only: inside the Alipay MO app the page receives the code from AlipayJSBridge.
+    app.get('/auth/alipay-macao/return', (req, res) => {
+      const { authCode, authError, nonce } = req.query;
+      const expected = req.session.macaoNonce;
+      delete req.session.macaoNonce;
+      if (!expected || nonce !== expected) {
+        log.warn('[login failed] strategy=alipay-macao status=403 code=GRANT_NOT_STARTED_HERE');
+        return res.status(403).send(failurePage('Sign-in refused', 'This Alipay Macao grant was not started in this browser. Start again from the demo.'));
+      }
+      if (typeof authCode !== 'string') {
+        return res.status(401).send(failurePage('Sign-in cancelled', `Alipay MO did not grant a code (${String(authError ?? 'no authCode')}).`));
+      }
+      res.send(macaoReturnPage({ csrfToken: csrfToken(req), authCode }));
+    });
+  }
 
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    res.status(500).send(failurePage('Something went wrong', err instanceof Error ? err.message : 'Unexpected error.'));
+    const status = (err as { status?: unknown }).status;
+    const code = err instanceof AlipayError ? err.code : undefined;
+    if (code) log.warn(`[request failed] code=${code}`);
+    res
+      .status(typeof status === 'number' && status >= 400 ? status : 500)
+      .send(failurePage('Something went wrong', err instanceof AlipayError ? err.message : 'Unexpected error.', code));
   });
 
   return {
     app,
     simulator,
-    macaoGrantURL,
+    fullySimulated,
     async close() {
-      await sessions.close();
+      await sessions?.close();
       await simulator?.close();
     },
   };

@@ -6,6 +6,8 @@ export interface MainlandConfig {
   appId: string;
   privateKey: string;
   alipayPublicKey: string;
+  /** Content-encryption key (AES) for phone numbers posted from the mini program. */
+  aesKey?: string;
   sandbox?: boolean;
   authorizationURL?: string;
   gatewayURL?: string;
@@ -33,6 +35,14 @@ export interface DemoConfig {
   scope?: string;
   mainland?: MainlandConfig;
   macao?: MacaoConfig;
+  /** Run one side on real Alipay and the other on the simulator (refused unless set). */
+  allowPartialSimulator?: boolean;
+  /** Express's `trust proxy` setting (e.g. `loopback`, `1`, `10.0.0.1`): needed behind a TLS proxy. */
+  trustProxy?: string;
+  /** Login requests allowed per client IP per minute (default 60; 0 turns the limit off). */
+  loginRateLimit?: number;
+  /** Where failed logins and store outages are reported (default console). */
+  log?: Pick<Console, 'warn' | 'info'>;
 }
 
 function required(env: NodeJS.ProcessEnv, names: string[], what: string): void {
@@ -49,6 +59,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig 
     redisURL: env.REDIS_URL,
     simulatorIdMode: (env.SIMULATOR_ID_MODE as DemoConfig['simulatorIdMode']) ?? 'user_id',
     scope: env.ALIPAY_SCOPE,
+    allowPartialSimulator: env.ALLOW_PARTIAL_SIMULATOR === '1' || env.ALLOW_PARTIAL_SIMULATOR === 'true',
+    trustProxy: env.TRUST_PROXY,
+    loginRateLimit: env.LOGIN_RATE_LIMIT !== undefined ? Number(env.LOGIN_RATE_LIMIT) : undefined,
   };
   if (env.ALIPAY_APP_ID) {
     required(env, ['ALIPAY_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY'], 'Alipay (mainland)');
@@ -56,6 +69,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig 
       appId: env.ALIPAY_APP_ID,
       privateKey: env.ALIPAY_PRIVATE_KEY as string,
       alipayPublicKey: env.ALIPAY_PUBLIC_KEY as string,
+      aesKey: env.ALIPAY_AES_KEY,
       sandbox: env.ALIPAY_SANDBOX === '1' || env.ALIPAY_SANDBOX === 'true',
       authorizationURL: env.ALIPAY_AUTHORIZATION_URL,
       gatewayURL: env.ALIPAY_GATEWAY_URL,
@@ -72,4 +86,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig 
     };
   }
   return config;
+}
+
+/**
+ * `trust proxy` as Express understands it: `true`/`false`, a hop count, or addresses and subnets
+ * (`loopback`, `10.0.0.0/8`, comma-separated).
+ */
+export function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }

@@ -10,9 +10,13 @@ if (existsSync(envFile)) process.loadEnvFile(envFile);
 async function main(): Promise<void> {
   const config = configFromEnv();
   const demo = await createDemo(config);
-  const server = demo.app.listen(config.port, () => {
-    console.log(`passport-alipay demo: http://localhost:${config.port}/`);
-    if (demo.simulator) console.log(`Alipay simulator:     ${demo.simulator.url}/ (no ALIPAY_* variables set)`);
+  // On the simulator the demo is a local toy (with a built-in test account): loopback only.
+  const host = process.env.HOST ?? (demo.fullySimulated ? '127.0.0.1' : '::');
+  const server = demo.app.listen(config.port, host, () => {
+    console.log(`passport-alipay demo: http://${demo.fullySimulated ? '127.0.0.1' : 'localhost'}:${config.port}/`);
+    if (demo.fullySimulated) console.log(`Alipay simulator:     ${demo.simulator?.url}/ (no ALIPAY_* variables set: no real Alipay account is involved)`);
+    else if (demo.simulator) console.log(`Alipay simulator:     ${demo.simulator.url}/ for the side without credentials (ALLOW_PARTIAL_SIMULATOR)`);
+    else console.log('Alipay:               real endpoints (ALIPAY_* variables set)');
     if (config.redisURL) console.log('Sessions:             Redis');
   });
   const stop = () => server.close(() => demo.close().then(() => process.exit(0)));

@@ -3,6 +3,11 @@ export function escapeHtml(text: unknown): string {
   return String(text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** A value as JavaScript source inside a <script> element: `<` escaped so no `</script>` can close it. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
 function layout(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -15,23 +20,39 @@ h1{font-size:1.3rem}a.button,button{display:block;width:100%;box-sizing:border-b
 input{width:100%;box-sizing:border-box;padding:.5rem;margin:.25rem 0;border:1px solid #ccc;border-radius:6px}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.3rem 1rem}dt{color:#666}dd{margin:0;word-break:break-all}
 .error{color:#b00020}.note{color:#666;font-size:.85rem}img.avatar{width:64px;height:64px;border-radius:50%}
+.phone{max-width:22rem;margin:auto}fieldset{border:1px solid #ddd;border-radius:8px;margin:.6rem 0}
 </style></head><body><main>${body}</main></body></html>`;
 }
 
-export function homePage(opts: { csrfToken: string; simulator?: string }): string {
+export interface HomeOptions {
+  csrfToken: string;
+  /** The simulator's address when every Alipay side runs on it. */
+  simulator?: string;
+  /** Which sides run on the simulator (partial simulation, explicitly allowed). */
+  simulated: { mainland: boolean; macao: boolean };
+  localAccount: boolean;
+}
+
+export function homePage(opts: HomeOptions): string {
+  const mode = opts.simulated.mainland && opts.simulated.macao
+    ? `Running on the built-in Alipay simulator at ${escapeHtml(opts.simulator)}: no real Alipay account is involved.`
+    : opts.simulated.mainland || opts.simulated.macao
+      ? `Alipay (mainland) is ${opts.simulated.mainland ? 'simulated' : 'real'}; Alipay Macao is ${opts.simulated.macao ? 'simulated' : 'real'}.`
+      : 'Talking to Alipay.';
   return layout(
     'Sign in',
     `<h1>passport-alipay demo</h1>
-<p>Three Passport strategies side by side.</p>
+<p>Passport strategies side by side.</p>
 <a class="button alipay" id="login-alipay" href="/auth/alipay">Sign in with Alipay</a>
 <a class="button macao" id="login-macao" href="/auth/alipay-macao/start">Sign in with Alipay Macao</a>
-<form method="post" action="/login/local">
+${opts.simulated.mainland ? '<a class="button alipay" id="login-mini" href="/mini-program">Open the simulated mini program</a>' : ''}
+${opts.localAccount ? `<form method="post" action="/login/local">
 <input type="hidden" name="_csrf" value="${escapeHtml(opts.csrfToken)}">
 <input name="username" id="username" placeholder="username (demo)" autocomplete="username">
 <input name="password" id="password" type="password" placeholder="password (demo-password)" autocomplete="current-password">
 <button class="local" id="login-local" type="submit">Sign in with a local account</button>
-</form>
-${opts.simulator ? `<p class="note" id="mode">Running on the built-in Alipay simulator at ${escapeHtml(opts.simulator)}: no real Alipay account is involved.</p>` : '<p class="note" id="mode">Talking to Alipay.</p>'}`,
+</form>` : ''}
+<p class="note" id="mode">${mode}</p>`,
   );
 }
 
@@ -66,27 +87,45 @@ ${code ? `<p class="note">Code: <code id="failure-code">${escapeHtml(code)}</cod
 }
 
 /**
- * The Macao start page. Inside the Alipay MO app, AlipayJSBridge issues the authCode; elsewhere the
- * demo sends the browser to the simulator's grant page, which returns to /auth/alipay-macao/return.
+ * Posts `{authCode, …}` as JSON with the CSRF token in a header, then follows the answer: the
+ * profile on success, the failure shown in place otherwise. Shared by the Macao and mini-program
+ * pages: posted codes are accepted only as JSON (login CSRF).
+ */
+const POST_CODE_SCRIPT = `
+function postCode(url, body, csrf) {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify(body) })
+    .then(function (res) { return res.json(); })
+    .then(function (answer) {
+      if (answer.location) { location.href = answer.location; return; }
+      var e = answer.error || {};
+      document.getElementById('failure-title').textContent = e.title || 'Sign-in failed';
+      document.getElementById('failure-message').textContent = e.message || 'Sign-in was not completed.';
+      document.getElementById('failure-code').textContent = e.code || '';
+      document.getElementById('failure').hidden = false;
+    });
+}`;
+
+const FAILURE_SLOT = '<div id="failure" hidden><h2 id="failure-title"></h2><p class="error" id="failure-message"></p><p class="note"><code id="failure-code"></code></p></div>';
+
+/**
+ * The Macao start page. Inside the Alipay MO app, AlipayJSBridge issues the authCode and the page
+ * posts it as JSON; in simulator mode the browser goes to the simulator's grant page instead.
  */
 export function macaoStartPage(opts: { csrfToken: string; grantURL?: string }): string {
   return layout(
     'Alipay Macao',
-    `<h1>Sign in with Alipay Macao</h1><p id="macao-status">Asking Alipay MO for an authorization code…</p>
-<form method="post" action="/auth/alipay-macao" id="macao-form">
-<input type="hidden" name="_csrf" value="${escapeHtml(opts.csrfToken)}"><input type="hidden" name="authCode" id="authCode"></form>
-<script>
+    `<h1>Sign in with Alipay Macao</h1><p id="macao-status">Asking Alipay MO for an authorization code…</p>${FAILURE_SLOT}
+<script>${POST_CODE_SCRIPT}
 (function () {
-  var form = document.getElementById('macao-form');
-  function send(code) { document.getElementById('authCode').value = code; form.submit(); }
+  var csrf = ${scriptJson(opts.csrfToken)};
   function viaBridge() {
     AlipayJSBridge.call('getAuthCode', { scopeNicks: ['auth_base'] }, function (result) {
-      if (result && result.authCode) send(result.authCode);
+      if (result && result.authCode) postCode('/auth/alipay-macao', { authCode: result.authCode }, csrf);
       else document.getElementById('macao-status').textContent = 'Authorization was not granted.';
     });
   }
   if (window.AlipayJSBridge) viaBridge();
-  else if (${JSON.stringify(Boolean(opts.grantURL))}) location.href = ${JSON.stringify(opts.grantURL ?? '')};
+  else if (${scriptJson(Boolean(opts.grantURL))}) location.href = ${scriptJson(opts.grantURL ?? '')};
   else document.addEventListener('AlipayJSBridgeReady', viaBridge, false);
 })();
 </script>
@@ -94,14 +133,63 @@ export function macaoStartPage(opts: { csrfToken: string; grantURL?: string }): 
   );
 }
 
-/** Where the simulator's grant page returns: submits the authCode with the CSRF token. */
+/**
+ * Where the simulator's grant page returns (simulator mode only). It is reached only with the
+ * one-time nonce this browser's session started, and signs in only on the user's click: a code
+ * delivered by a link from elsewhere can never sign anyone in.
+ */
 export function macaoReturnPage(opts: { csrfToken: string; authCode: string }): string {
   return layout(
     'Alipay Macao',
-    `<h1>Signing in…</h1>
-<form method="post" action="/auth/alipay-macao" id="macao-form">
-<input type="hidden" name="_csrf" value="${escapeHtml(opts.csrfToken)}"><input type="hidden" name="authCode" value="${escapeHtml(opts.authCode)}">
-<noscript><button class="macao" type="submit">Continue</button></noscript></form>
-<script>document.getElementById('macao-form').submit();</script>`,
+    `<h1>Alipay MO granted access</h1><p>Continue to sign in to the demo with this Alipay Macao account.</p>
+<button class="macao" id="macao-continue" type="button">Continue</button>${FAILURE_SLOT}
+<script>${POST_CODE_SCRIPT}
+document.getElementById('macao-continue').addEventListener('click', function () {
+  postCode('/auth/alipay-macao', { authCode: ${scriptJson(opts.authCode)} }, ${scriptJson(opts.csrfToken)});
+});
+</script>`,
+  );
+}
+
+/**
+ * A phone-sized page standing in for a mini program (simulator mode): "my.getAuthCode" and
+ * "my.getPhoneNumber" are answered by the simulator, then the code and phone payload are posted
+ * as JSON to the app, as my.request would.
+ */
+export function miniProgramPage(opts: { csrfToken: string; miniProgramURL: string; appId: string; users: { userId: string; nickName: string }[] }): string {
+  const users = opts.users
+    .map((u, i) => `<label><input type="radio" name="user" value="${escapeHtml(u.userId)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(u.nickName)}</label>`)
+    .join('<br>');
+  return layout(
+    'Mini program',
+    `<div class="phone"><h1>Demo mini program</h1>
+<p class="note">Simulated Alipay client: my.getAuthCode and my.getPhoneNumber are answered by the simulator.</p>
+<fieldset><legend>Alipay user in this client</legend>${users}</fieldset>
+<label><input type="checkbox" id="share-phone"> Share my phone number (my.getPhoneNumber)</label>
+<button class="alipay" id="mini-login" type="button">Sign in (my.getAuthCode)</button>${FAILURE_SLOT}</div>
+<script>${POST_CODE_SCRIPT}
+(function () {
+  var sim = ${scriptJson(opts.miniProgramURL)}, appId = ${scriptJson(opts.appId)}, csrf = ${scriptJson(opts.csrfToken)};
+  function my(api, body) {
+    // text/plain: a simple cross-origin request to the simulator, no preflight.
+    return fetch(sim + '/' + api, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(body) })
+      .then(function (res) { return res.json(); });
+  }
+  document.getElementById('mini-login').addEventListener('click', function () {
+    var userId = document.querySelector('input[name="user"]:checked').value;
+    my('getAuthCode', { appId: appId, userId: userId, scopes: ['auth_base'] }).then(function (code) {
+      var phone = document.getElementById('share-phone').checked ? my('getPhoneNumber', { appId: appId, userId: userId }) : Promise.resolve({});
+      return phone.then(function (p) { return postCode('/auth/alipay/in-app', { authCode: code.authCode, phoneNumber: p.response }, csrf); });
+    });
+  });
+})();
+</script>`,
+  );
+}
+
+export function unavailablePage(): string {
+  return layout(
+    'Temporarily unavailable',
+    '<h1 id="failure-title">Temporarily unavailable</h1><p class="error" id="failure-message">The session store is unreachable. Try again in a moment.</p>',
   );
 }

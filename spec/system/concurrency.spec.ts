@@ -15,7 +15,7 @@ describe('system: concurrent logins', function () {
   let running: RunningDemo;
 
   before(async () => {
-    running = await startDemo();
+    running = await startDemo({ loginRateLimit: 0 });
     for (let i = 0; i < CLIENTS; i++) {
       running.demo.simulator?.addUser({ userId: `20881020001${String(i).padStart(5, '0')}`, nickName: `user ${i}`, macaoUserId: `21821234${i}` });
     }
