@@ -17,8 +17,18 @@ async function accepting(port: number): Promise<boolean> {
   });
 }
 
-export async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
+export interface RunningRedis {
+  url: string;
+  port: number;
+  /** Stops it politely (SIGTERM). */
+  stop(): Promise<void>;
+  /** Kills it as a crash would (SIGKILL): no goodbye to its clients. */
+  kill(): Promise<void>;
+}
+
+/** Starts redis-server on `port` (a free one by default); start again on the same port to restart it. */
+export async function startRedis(port?: number): Promise<RunningRedis> {
+  port ??= await freePort();
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });
@@ -27,12 +37,11 @@ export async function startRedis(): Promise<{ url: string; stop(): Promise<void>
     child.kill();
     throw new Error('redis-server did not start');
   }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill();
-      }),
-  };
+  const end = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
+  return { url: `redis://127.0.0.1:${port}`, port, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
 }
