@@ -1,0 +1,133 @@
+/**
+ * The demo's deployment guards: a half-real configuration is refused unless asked for, the local
+ * test account exists only on the simulator, the home page never claims "no real Alipay account"
+ * when one is configured, login routes are rate-limited, pre-login sessions are short-lived, and
+ * failed logins are logged with the strategy and error code but no secret.
+ */
+import { expect } from 'chai';
+import { createDemo } from '../../examples/express/app';
+import { createAlipaySimulator, type AlipaySimulator } from '../../lib/testing';
+import { freePort, startDemo, type RunningDemo } from '../../e2e/demo-server';
+import { BrowserlessClient } from './browserless-client';
+
+describe('system: demo configuration', () => {
+  let sim: AlipaySimulator;
+  const running: RunningDemo[] = [];
+  before(async () => {
+    sim = await createAlipaySimulator();
+  });
+  after(async () => {
+    for (const demo of running) await demo.stop();
+    await sim.close();
+  });
+  async function demo(config: Parameters<typeof startDemo>[0]) {
+    const started = await startDemo(config);
+    running.push(started);
+    return started;
+  }
+  const text = async (url: string, init?: RequestInit) => (await fetch(url, init)).text();
+
+  it('refuses real mainland credentials beside a simulated Macao, naming the fix', async () => {
+    let error: unknown;
+    try {
+      await createDemo({ port: await freePort(), mainland: sim.createApp() });
+    } catch (e) {
+      error = e;
+    }
+    expect(String(error)).to.match(/Macao is not.*configure both.*ALLOW_PARTIAL_SIMULATOR=1/s);
+  });
+
+  it('refuses real Macao credentials beside a simulated mainland', async () => {
+    let error: unknown;
+    try {
+      await createDemo({ port: await freePort(), macao: sim.createMacaoClient() });
+    } catch (e) {
+      error = e;
+    }
+    expect(String(error)).to.match(/Alipay \(mainland\) is not/);
+  });
+
+  it('on a half-simulated configuration allowed explicitly, offers no local account and makes no "no real account" claim', async () => {
+    const { url } = await demo({ mainland: sim.createApp(), allowPartialSimulator: true });
+    const home = await text(`${url}/`);
+    expect(home).not.to.match(/no real Alipay account/);
+    expect(home).not.to.include('id="login-local"');
+    expect((await fetch(`${url}/login/local`, { method: 'POST' })).status).to.equal(404);
+  });
+
+  it('with both sides configured, offers no local account and no simulator pages', async () => {
+    const { url } = await demo({ mainland: sim.createApp(), macao: sim.createMacaoClient() });
+    const home = await text(`${url}/`);
+    expect(home).not.to.match(/no real Alipay account|simulator/i);
+    expect(home).not.to.include('id="login-local"');
+    expect((await fetch(`${url}/mini-program`)).status).to.equal(404);
+    expect((await fetch(`${url}/auth/alipay-macao/return?authCode=x`)).status).to.equal(404);
+  });
+
+  it('fully simulated, says so and offers the local test account', async () => {
+    const { url } = await demo({});
+    const home = await text(`${url}/`);
+    expect(home).to.match(/no real Alipay account is involved/);
+    expect(home).to.include('id="login-local"');
+  });
+
+  it('rate-limits the login routes (429 after the configured number per minute)', async () => {
+    const { url } = await demo({ mainland: sim.createApp(), macao: sim.createMacaoClient(), loginRateLimit: 3 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await fetch(`${url}/auth/alipay`, { redirect: 'manual' })).status);
+    expect(statuses).to.deep.equal([302, 302, 302, 429]);
+    expect((await fetch(`${url}/`)).status).to.equal(200);
+  });
+
+  it('keeps a pre-login session 10 minutes and a signed-in one a week', async () => {
+    const { url } = await demo({ mainland: sim.createApp(), macao: sim.createMacaoClient(), loginRateLimit: 0 });
+    const maxAge = (res: Response) => {
+      const cookie = res.headers.getSetCookie().find((c) => c.startsWith('connect.sid='));
+      return Math.round((Date.parse(/Expires=([^;]+)/.exec(cookie ?? '')?.[1] ?? '') - Date.now()) / 60_000);
+    };
+    const client = new BrowserlessClient();
+    const start = await client.request(`${url}/auth/alipay`);
+    expect(maxAge(start)).to.be.within(9, 10);
+    const callback = sim.approve(start.headers.get('location') as string, '2088102000000001');
+    const done = await client.request(callback);
+    expect(done.status).to.equal(302);
+    expect(maxAge(done)).to.be.within(7 * 24 * 60 - 1, 7 * 24 * 60);
+  });
+
+  describe('failed-login log', () => {
+    const lines: string[] = [];
+    let url: string;
+    let macaoClientId: string;
+    before(async () => {
+      const macao = sim.createMacaoClient();
+      macaoClientId = macao.clientId;
+      ({ url } = await demo({ mainland: sim.createApp(), macao, loginRateLimit: 0, log: { warn: (l: string) => lines.push(l), info: () => undefined } }));
+    });
+    beforeEach(() => {
+      lines.length = 0;
+    });
+
+    it('logs a refused state with the strategy and status, without the auth code', async () => {
+      const res = await fetch(`${url}/auth/alipay/callback?auth_code=SECRETCODE123&state=forged`);
+      expect(res.status).to.equal(403);
+      expect(lines).to.deep.equal(['[login failed] strategy=alipay status=403']);
+    });
+
+    it('logs a gateway refusal with its error code, without the code or any token', async () => {
+      // The Macao route has no state to fail first; the code is real but gets spent by the first post.
+      const code = sim.mintMacaoAuthCode(macaoClientId, '2088102000000001');
+      const post = async () => {
+        const client = new BrowserlessClient();
+        const page = await client.request(`${url}/auth/alipay-macao/start`);
+        const csrf = /var csrf = "([A-Za-z0-9_-]+)"/.exec(await page.text())?.[1] as string;
+        return client.request(`${url}/auth/alipay-macao`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify({ authCode: code }) });
+      };
+      expect((await post()).status).to.equal(200);
+      const replay = await post();
+      expect(replay.status).to.be.within(400, 599);
+      expect(lines).to.have.length(1);
+      expect(lines[0]).to.match(/^\[login failed\] strategy=alipay-macao status=\d{3} code=AUTH_CODE_INVALID$/);
+      expect(lines.join()).not.to.include(code);
+    });
+  });
+});
