@@ -51,7 +51,8 @@ describe('the published package (npm pack, installed into a fresh project)', fun
     mkdirSync(installed, { recursive: true });
     execFileSync('tar', ['xzf', join(work, packed[0].filename), '-C', installed, '--strip-components=1']);
     writeFileSync(join(project, 'package.json'), '{"name":"app","private":true}\n');
-    for (const dep of ['passport-oauth2', 'passport', 'express', 'express-session']) link(project, dep);
+    // The app's own packages; `redis` for the README's RedisStateStore snippet.
+    for (const dep of ['passport-oauth2', 'passport', 'express', 'express-session', 'redis']) link(project, dep);
     link(project, '@types/node');
   });
   after(() => rmSync(work, { recursive: true, force: true }));

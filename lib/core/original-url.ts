@@ -34,11 +34,17 @@ function socketOf(req: RequestLike) {
   return req.socket ?? req.connection;
 }
 
-/** Express compiles its `trust proxy` setting to a function of the peer address; this asks it. */
+/**
+ * Express compiles its `trust proxy` setting to a function of the peer address; this asks it.
+ * koa-passport's request stands in for Express with `app.get('trust proxy')` answering Koa's
+ * `app.proxy` (a boolean) and no compiled function.
+ */
 function expressTrustsPeer(req: RequestLike): boolean | undefined {
-  const trust = typeof req.app?.get === 'function' ? req.app.get('trust proxy fn') : undefined;
-  if (typeof trust !== 'function') return undefined;
-  return Boolean((trust as (addr: string | undefined, i: number) => boolean)(socketOf(req)?.remoteAddress, 0));
+  if (typeof req.app?.get !== 'function') return undefined;
+  const trust = req.app.get('trust proxy fn');
+  if (typeof trust === 'function') return Boolean((trust as (addr: string | undefined, i: number) => boolean)(socketOf(req)?.remoteAddress, 0));
+  const flag = req.app.get('trust proxy');
+  return typeof flag === 'boolean' ? flag : undefined;
 }
 
 function origin(req: RequestLike, proxy: boolean | undefined): { protocol: string; host: string | undefined } {

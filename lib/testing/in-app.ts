@@ -5,6 +5,7 @@
 import { createCipheriv, type KeyObject } from 'crypto';
 import type { IncomingMessage, ServerResponse } from 'http';
 import { signSha256WithRsa } from '../core/rsa';
+import { loadPrivateKey, type KeyInput } from '../core/keys';
 import { isRecord } from '../core/fields';
 import { readBody, send } from './http-util';
 import type { Registry } from './registry';
@@ -14,11 +15,14 @@ const ZERO_IV = Buffer.alloc(16);
 /**
  * `res.response` of `my.getPhoneNumber`: the JSON string with the AES-CBC (zero IV, PKCS#7)
  * ciphertext of `plaintext`, signed by Alipay over the ciphertext wrapped in double quotes.
+ * `aesKey` as `generateTestKeys()` gives it (base64) or raw bytes; `alipayPrivateKey` PEM or KeyObject.
  */
-export function phoneNumberPayload(plaintext: Record<string, unknown>, aesKey: Buffer, alipayPrivateKey: KeyObject): string {
+export function phoneNumberPayload(plaintext: Record<string, unknown>, aesKey: string | Buffer, alipayPrivateKey: KeyInput): string {
+  if (typeof aesKey === 'string') aesKey = Buffer.from(aesKey, 'base64');
+  const signingKey = loadPrivateKey(alipayPrivateKey, 'phoneNumberPayload: alipayPrivateKey');
   const cipher = createCipheriv(`aes-${aesKey.length * 8}-cbc`, aesKey, ZERO_IV);
   const response = Buffer.concat([cipher.update(JSON.stringify(plaintext), 'utf8'), cipher.final()]).toString('base64');
-  const sign = signSha256WithRsa(`"${response}"`, alipayPrivateKey);
+  const sign = signSha256WithRsa(`"${response}"`, signingKey);
   return JSON.stringify({ response, sign, sign_type: 'RSA2', encrypt_type: 'AES', charset: 'UTF-8' });
 }
 

@@ -1,7 +1,8 @@
 /**
  * A relative callbackURL behind proxies, on real Express 4 and 5 servers: X-Forwarded-* count only
  * when Express's own `trust proxy` setting trusts the peer (here always 127.0.0.1), exactly as
- * `req.protocol` / `req.hostname` see them; a malformed forwarded host is the client's fault (400).
+ * `req.protocol` / `req.hostname` see them (and on Koa as `app.proxy` decides); a malformed forwarded
+ * host is the client's fault (400).
  */
 import { expect } from 'chai';
 import express5 from 'express';
@@ -100,3 +101,39 @@ for (const [name, express] of [['Express 4', express4], ['Express 5', express5]]
     });
   });
 }
+
+describe('system: relative callbackURL behind proxies (Koa)', () => {
+  const servers: Server[] = [];
+  after(() => servers.forEach((s) => s.close()));
+
+  async function koaApp(proxy: boolean): Promise<string> {
+    const { default: Koa } = await import('koa');
+    const { KoaPassport } = await import('koa-passport');
+    const passport = new KoaPassport();
+    passport.use(
+      new AlipayStrategy(
+        { appId: '2021000000000001', privateKey: keys.appPrivateKey, alipayPublicKey: keys.alipayPublicKey, callbackURL: '/auth/alipay/callback', state: false },
+        (_a, _r, profile, done) => done(null, profile),
+      ),
+    );
+    const app = new Koa();
+    app.proxy = proxy;
+    app.use(passport.initialize());
+    app.use(passport.authenticate('alipay', { session: false }));
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    servers.push(server);
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  it('ignores X-Forwarded-* unless app.proxy is set', async () => {
+    const url = await koaApp(false);
+    expect((await redirectURI(url, FORWARDED)).redirectUri).to.equal(`${url}/auth/alipay/callback`);
+  });
+
+  it('honours X-Forwarded-Host and -Proto with app.proxy = true, as ctx.protocol and ctx.host do', async () => {
+    const url = await koaApp(true);
+    expect((await redirectURI(url, FORWARDED)).redirectUri).to.equal('https://www.example.com/auth/alipay/callback');
+  });
+});

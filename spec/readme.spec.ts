@@ -1,0 +1,31 @@
+/** README.md's claims that can drift from the code: the nock recipe is the file that npm test runs. */
+import { expect } from 'chai';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+
+const ROOT = join(__dirname, '..');
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+describe('README.md', () => {
+  it('shows the nock recipe exactly as examples/testing/alipay-login.spec.ts, which npm test runs', () => {
+    const recipe = readFileSync(join(ROOT, 'examples', 'testing', 'alipay-login.spec.ts'), 'utf8');
+    expect(README).to.include('```ts\n' + recipe + '```');
+    const mocharc = JSON.parse(readFileSync(join(ROOT, '.mocharc.json'), 'utf8')) as { spec: string[] };
+    expect(mocharc.spec).to.include('examples/**/*.spec.ts');
+  });
+
+  it('names the diagnostics channel the code publishes on', async () => {
+    const { CALL_CHANNEL } = await import('../lib');
+    expect(README).to.include(`**\`${CALL_CHANNEL}\`**`);
+  });
+
+  it('links only to its own sections that exist', () => {
+    const anchors = new Set(
+      [...README.matchAll(/^#{2,3} (.+)$/gm)].map((m) =>
+        m[1].toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, '').trim().replace(/\s/g, '-'),
+      ),
+    );
+    const links = [...README.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
+    expect(links.filter((l) => !anchors.has(l))).to.deep.equal([]);
+  });
+});
