@@ -2,20 +2,19 @@
  * The benchmark's gateway, run in its own process so its CPU never counts against the client.
  * Mainland answers are one precomputed, correctly signed token response. Macao answers must echo
  * each request's reqMsgId, so the parent announces the reqMsgIds it will use and the gateway signs
- * all their answers before the measurement starts.
+ * all their answers before the measurement starts. Requests under /hold/ are held until the parent
+ * says `release` (after `{ hold: n }`, the gateway reports `{ held: n }` once n are waiting), so the
+ * parent can weigh its heap with n logins in flight.
  */
 import { createPrivateKey } from 'crypto';
 import * as http from 'http';
 import { signSha256WithRsa } from '../lib/core/rsa';
-import { benchMessageId } from './message-id';
+import { benchMessageId, TOKEN_NODE } from './fixtures';
 
 const alipayKey = createPrivateKey(process.env.BENCH_ALIPAY_PRIVATE_KEY as string);
 const macaoIds = Number(process.env.BENCH_MACAO_IDS ?? 0);
 
-const tokenNode =
-  '{"access_token":"authusrB4a9f0c2d1e8b7a6AT","alipay_user_id":"20880000000000000000000000000000","auth_start":"2024-05-13 17:49:21",' +
-  '"expires_in":1296000,"re_expires_in":2592000,"refresh_token":"authusrB4a9f0c2d1e8b7a6RT","user_id":"2088102000000001"}';
-const mainlandBody = `{"alipay_system_oauth_token_response":${tokenNode},"sign":"${signSha256WithRsa(tokenNode, alipayKey)}"}`;
+const mainlandBody = `{"alipay_system_oauth_token_response":${TOKEN_NODE},"sign":"${signSha256WithRsa(TOKEN_NODE, alipayKey)}"}`;
 
 const macaoBodies = new Map<string, string>();
 const expires = '2037-12-31T16:00:20+08:00';
@@ -29,6 +28,18 @@ for (let n = 0; n < macaoIds; n++) {
   macaoBodies.set(id, `{"response":${response},"signature":"${signSha256WithRsa(response, alipayKey)}"}`);
 }
 
+let holdTarget = 0;
+let held: (() => void)[] = [];
+process.on('message', (m: { hold?: number; release?: boolean }) => {
+  if (m.hold) holdTarget = m.hold;
+  if (m.release) {
+    const waiting = held;
+    held = [];
+    holdTarget = 0;
+    for (const answer of waiting) answer();
+  }
+});
+
 const server = http.createServer({ keepAlive: true }, (req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
@@ -38,8 +49,13 @@ const server = http.createServer({ keepAlive: true }, (req, res) => {
       const id = /"reqMsgId":"([0-9a-f]+)"/.exec(Buffer.concat(chunks).toString())?.[1] ?? '';
       body = macaoBodies.get(id) ?? '{"error":"unknown reqMsgId"}';
     }
-    res.writeHead(200, { 'content-type': 'application/json;charset=utf-8', 'content-length': Buffer.byteLength(body) });
-    res.end(body);
+    const answer = () => {
+      res.writeHead(200, { 'content-type': 'application/json;charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    };
+    if (!req.url?.startsWith('/hold/')) return answer();
+    held.push(answer);
+    if (held.length === holdTarget) process.send?.({ held: held.length });
   });
 });
 server.keepAliveTimeout = 60_000;

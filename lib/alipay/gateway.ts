@@ -6,7 +6,7 @@ import { HttpEndpoint, type HttpSettings } from '../core/http';
 import { signSha256WithRsa } from '../core/rsa';
 import { readGatewayResponse } from './response';
 import type { CertificateSns } from './cert-sn';
-import { buildSignContent, encodeForm } from './sign-content';
+import { encodeForm, signContentFromPairs } from './sign-content';
 
 export interface GatewayConfig {
   appId: string;
@@ -20,6 +20,15 @@ export interface GatewayConfig {
 
 type Params = Record<string, string | undefined>;
 
+/** What never changes between two requests for one method: computed on its first call. */
+interface MethodTemplate {
+  /** The common parameters but `timestamp`, as raw sign-content pairs. */
+  fixedPairs: [string, string][];
+  /** The query string up to the timestamp's value, and from after it up to the signature's. */
+  queryHead: string;
+  queryTail: string;
+}
+
 export class AlipayGateway {
   private readonly config: GatewayConfig;
   private readonly clock: Clock;
@@ -27,6 +36,7 @@ export class AlipayGateway {
   private readonly endpoint: HttpEndpoint;
   /** What joins the query string to the gateway address. */
   private readonly querySeparator: string;
+  private readonly templates = new Map<string, MethodTemplate>();
 
   constructor(config: GatewayConfig) {
     this.config = config;
@@ -40,21 +50,31 @@ export class AlipayGateway {
    * body), both covered by the signature. Exposed so tests can check the exact bytes.
    */
   buildRequest(method: string, business: Params): { query: string; body: string; signContent: string } {
-    const { appId, certificates } = this.config;
-    const common: Params = {
-      app_id: appId,
-      method,
-      format: 'JSON',
-      charset: 'utf-8',
-      sign_type: 'RSA2',
-      timestamp: formatShanghaiTimestamp(this.clock()),
-      version: '1.0',
-      app_cert_sn: certificates?.appCertSn,
-      alipay_root_cert_sn: certificates?.alipayRootCertSn,
-    };
-    const signContent = buildSignContent({ ...common, ...business });
+    const template = this.templates.get(method) ?? this.template(method);
+    const timestamp = formatShanghaiTimestamp(this.clock());
+    const pairs: [string, string][] = [...template.fixedPairs, ['timestamp', timestamp]];
+    for (const key of Object.keys(business)) {
+      const value = business[key];
+      if (value !== undefined && value !== '') pairs.push([key, value]);
+    }
+    const signContent = signContentFromPairs(pairs);
     const sign = signSha256WithRsa(signContent, this.config.privateKey);
-    return { query: this.querySeparator + encodeForm({ ...common, sign }), body: encodeForm(business), signContent };
+    return {
+      query: template.queryHead + encodeURIComponent(timestamp) + template.queryTail + encodeURIComponent(sign),
+      body: encodeForm(business),
+      signContent,
+    };
+  }
+
+  /** Common parameters in the query order app_id, method, format, charset, sign_type, timestamp, version, cert SNs, sign. */
+  private template(method: string): MethodTemplate {
+    const { appId, certificates } = this.config;
+    const head: Params = { app_id: appId, method, format: 'JSON', charset: 'utf-8', sign_type: 'RSA2' };
+    const tail: Params = { version: '1.0', app_cert_sn: certificates?.appCertSn, alipay_root_cert_sn: certificates?.alipayRootCertSn };
+    const fixedPairs = Object.entries({ ...head, ...tail }).filter((pair): pair is [string, string] => pair[1] !== undefined && pair[1] !== '');
+    const template = { fixedPairs, queryHead: `${this.querySeparator}${encodeForm(head)}&timestamp=`, queryTail: `&${encodeForm(tail)}&sign=` };
+    this.templates.set(method, template);
+    return template;
   }
 
   /**

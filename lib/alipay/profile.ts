@@ -45,7 +45,9 @@ const TOKEN_FIELDS = new Set(['access_token', 'refresh_token', 'auth_token', 'ac
 
 /** A copy of a payload without its token fields, safe to keep in a session or a log. */
 export function withoutTokens(payload: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(payload).filter(([key]) => !TOKEN_FIELDS.has(key)));
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(payload)) if (!TOKEN_FIELDS.has(key)) copy[key] = payload[key];
+  return copy;
 }
 
 function optionalSeconds(value: unknown): number | undefined {

@@ -20,10 +20,19 @@ function shanghaiFields(date: Date): string[] {
   ];
 }
 
+/** The last second formatted: logins in the same second reuse its text. */
+let lastSecond = NaN;
+let lastTimestamp = '';
+
 /** `yyyy-MM-dd HH:mm:ss` in Shanghai wall time: the mainland gateway's `timestamp`. */
 export function formatShanghaiTimestamp(date: Date): string {
-  const [y, mo, d, h, mi, s] = shanghaiFields(date);
-  return `${y}-${mo}-${d} ${h}:${mi}:${s}`;
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== lastSecond) {
+    const [y, mo, d, h, mi, s] = shanghaiFields(date);
+    lastTimestamp = `${y}-${mo}-${d} ${h}:${mi}:${s}`;
+    lastSecond = second;
+  }
+  return lastTimestamp;
 }
 
 /** ISO-8601 with the `+08:00` offset: the Macao envelope's `reqTime`. */

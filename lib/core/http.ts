@@ -89,7 +89,8 @@ export class HttpEndpoint {
   private readonly host: string;
   private readonly settings: HttpSettings;
   private readonly maxBytes: number;
-  private readonly requestOptions: http.RequestOptions;
+  /** The parsed address, for a fresh options literal per request (cheaper than spreading one). */
+  private readonly target: { protocol: string; hostname: string; port: string | undefined };
   private readonly request: typeof http.request;
   private readonly basePath: string;
 
@@ -102,13 +103,7 @@ export class HttpEndpoint {
     this.request = url.protocol === 'https:' ? https.request : http.request;
     // Macao's base is a bare origin ('/' path) followed by API paths; the mainland base is …/gateway.do.
     this.basePath = url.pathname === '/' && url.search === '' ? '' : url.pathname + url.search;
-    this.requestOptions = {
-      protocol: url.protocol,
-      hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-      port: url.port || undefined,
-      method: 'POST',
-      agent: settings.agent,
-    };
+    this.target = { protocol: url.protocol, hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port || undefined };
   }
 
   /** POSTs `body` to the base address followed by `suffix`; resolves with the status and raw text. */
@@ -120,8 +115,13 @@ export class HttpEndpoint {
     const { host, maxBytes } = this;
     return new Promise((resolve, reject) => {
       let settled = false;
+      const { protocol, hostname, port } = this.target;
       const req = this.request({
-        ...this.requestOptions,
+        protocol,
+        hostname,
+        port,
+        method: 'POST',
+        agent: this.settings.agent,
         path: this.basePath === '' && suffix[0] !== '/' ? `/${suffix}` : this.basePath + suffix,
         // No accept-encoding: answers are small JSON, and no decompression stream is wanted.
         headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body), accept: 'application/json' },
