@@ -62,9 +62,10 @@ describe('the published package (npm pack, installed into a fresh project)', fun
     expect(files.filter((f) => /^(lib|spec|e2e|bench|examples)\//.test(f))).to.deep.equal([]);
   });
 
-  it('ships source maps that carry their sources (no link to a missing lib/*.ts)', () => {
+  it('ships one bundled file per entry point, with source maps that carry their sources (no link to a missing lib/*.ts)', () => {
+    expect(files.filter((f) => f.endsWith('.js')).sort()).to.deep.equal(['dist/index.js', 'dist/testing/index.js']);
     const maps = files.filter((f) => f.endsWith('.js.map'));
-    expect(maps.length).to.be.greaterThan(10);
+    expect(maps.sort()).to.deep.equal(['dist/index.js.map', 'dist/testing/index.js.map']);
     for (const file of maps) {
       const map = JSON.parse(readFileSync(join(project, 'node_modules', 'passport-alipay', file), 'utf8'));
       expect(map.sourcesContent, file).to.have.length(map.sources.length);
@@ -88,6 +89,16 @@ describe('the published package (npm pack, installed into a fresh project)', fun
       { cwd: project, encoding: 'utf8' },
     );
     expect(out.trim()).to.equal('function,function,function,function,function,function,function');
+  });
+
+  it('shares the error classes between the two entry points (instanceof holds)', () => {
+    const out = execFileSync(
+      process.execPath,
+      ['-e', "const p=require('passport-alipay');const t=require('passport-alipay/testing');" +
+        "try{t.signedGatewayResponse('m',{},'not a key')}catch(e){console.log(e instanceof p.AlipayConfigError, e instanceof p.AlipayError)}"],
+      { cwd: project, encoding: 'utf8' },
+    );
+    expect(out.trim()).to.equal('true true');
   });
 
   it('loads both entry points through an ESM import with named exports', () => {
