@@ -27,24 +27,23 @@ describe('system: demo configuration', () => {
   }
   const text = async (url: string, init?: RequestInit) => (await fetch(url, init)).text();
 
-  it('refuses real mainland credentials beside a simulated Macao, naming the fix', async () => {
-    let error: unknown;
+  /** What createDemo throws for `config`, as text ('' when it starts). */
+  async function startupError(config: Omit<Parameters<typeof createDemo>[0], 'port'>): Promise<string> {
     try {
-      await createDemo({ port: await freePort(), mainland: sim.createApp() });
+      const demo = await createDemo({ port: await freePort(), ...config });
+      running.push({ url: '', demo, stop: () => demo.close() });
+      return '';
     } catch (e) {
-      error = e;
+      return String(e);
     }
-    expect(String(error)).to.match(/Macao is not.*configure both.*ALLOW_PARTIAL_SIMULATOR=1/s);
+  }
+
+  it('refuses real mainland credentials beside a simulated Macao, naming the fix', async () => {
+    expect(await startupError({ mainland: sim.createApp() })).to.match(/Macao is not.*configure both.*ALLOW_PARTIAL_SIMULATOR=1/s);
   });
 
   it('refuses real Macao credentials beside a simulated mainland', async () => {
-    let error: unknown;
-    try {
-      await createDemo({ port: await freePort(), macao: sim.createMacaoClient() });
-    } catch (e) {
-      error = e;
-    }
-    expect(String(error)).to.match(/Alipay \(mainland\) is not/);
+    expect(await startupError({ macao: sim.createMacaoClient() })).to.match(/Alipay \(mainland\) is not/);
   });
 
   it('on a half-simulated configuration allowed explicitly, offers no local account and makes no "no real account" claim', async () => {

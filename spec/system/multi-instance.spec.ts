@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { createAlipaySimulator, type AlipaySimulator } from '../../lib/testing';
 import { freePort, startDemo, type RunningDemo } from '../../e2e/demo-server';
 import { BrowserlessClient } from './browserless-client';
-import { redisServerInstalled, startRedis } from './redis-server';
+import { requireRedisServer, startRedis } from './redis-server';
 
 describe('system: two instances sharing sessions in Redis', function () {
   this.timeout(60_000);
@@ -16,12 +16,7 @@ describe('system: two instances sharing sessions in Redis', function () {
   let b: RunningDemo;
 
   before(async function () {
-    if (!redisServerInstalled()) {
-      // CI installs redis-server (.ci/run) and must run this test; elsewhere say why it is skipped.
-      if (process.env.CI) throw new Error('redis-server is not installed');
-      console.warn('    redis-server is not installed: skipping (apt-get install redis-server)');
-      this.skip();
-    }
+    requireRedisServer(this);
     redis = await startRedis();
     sim = await createAlipaySimulator();
     const mainland = sim.createApp();

@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import { createAlipaySimulator, type AlipaySimulator } from '../../lib/testing';
 import { startDemo, type RunningDemo } from '../../e2e/demo-server';
 import { BrowserlessClient } from './browserless-client';
-import { redisServerInstalled, startRedis, type RunningRedis } from './redis-server';
+import { requireRedisServer, startRedis, type RunningRedis } from './redis-server';
 
 const CYCLES = 12;
 /** A 503 must come well before the demo's own 5 s request deadline: the guard answers at once. */
@@ -26,11 +26,7 @@ describe('system: the demo through Redis outages', function () {
   const log = { warn: (m: string) => logged.push(m), info: (m: string) => logged.push(m) };
 
   before(async function () {
-    if (!redisServerInstalled()) {
-      if (process.env.CI) throw new Error('redis-server is not installed');
-      console.warn('    redis-server is not installed: skipping (apt-get install redis-server)');
-      this.skip();
-    }
+    requireRedisServer(this);
     redis = await startRedis();
     sim = await createAlipaySimulator();
     demo = await startDemo({ mainland: sim.createApp(), macao: sim.createMacaoClient(), redisURL: redis.url, loginRateLimit: 0, log });

@@ -12,7 +12,7 @@ import { createClient } from 'redis';
 import { AlipayStrategy, RedisStateStore, type RedisStateClient } from '../../lib';
 import { createAlipaySimulator, type AlipaySimulator, type SimulatedAppCredentials } from '../../lib/testing';
 import { freePort } from '../../e2e/demo-server';
-import { redisServerInstalled, startRedis } from './redis-server';
+import { requireRedisServer, startRedis } from './redis-server';
 
 interface Instance {
   url: string;
@@ -53,10 +53,7 @@ for (const flavour of ['node-redis', 'ioredis'] as const) {
     let short: Instance;
 
     before(async function () {
-      if (!redisServerInstalled()) {
-        if (process.env.CI) throw new Error('redis-server is not installed');
-        this.skip();
-      }
+      requireRedisServer(this);
       redis = await startRedis();
       sim = await createAlipaySimulator();
       if (flavour === 'node-redis') {
@@ -153,10 +150,7 @@ describe('system: RedisStateStore while Redis is down', function () {
   this.timeout(30_000);
 
   before(function () {
-    if (!redisServerInstalled()) {
-      if (process.env.CI) throw new Error('redis-server is not installed');
-      this.skip();
-    }
+    requireRedisServer(this);
   });
 
   it('answers 503 within its timeout instead of hanging, and never crashes the app', async () => {

@@ -1,20 +1,16 @@
 /** Express 4 or 5 with express-session and passport: the setup the README's Express section shows. */
-import type { AddressInfo } from 'net';
 import session from 'express-session';
 import { Passport } from 'passport';
-import { ROUTES, strategies, type Credentials, type RunningApp, type SignedInUser } from './shared';
+import { deserializeUser, listenOnLoopback, ROUTES, serializeUser, useStrategies, type Credentials, type RunningApp } from './shared';
 
 type ExpressModule = typeof import('express');
 
 export async function startExpressApp(express: ExpressModule, creds: Credentials, port: number): Promise<RunningApp> {
   const url = `http://127.0.0.1:${port}`;
   const passport = new Passport();
-  const s = strategies(creds, url);
-  passport.use(s.alipay);
-  passport.use(s.inApp);
-  passport.use(s.macao);
-  passport.serializeUser((user, done) => done(null, JSON.stringify(user)));
-  passport.deserializeUser((json: string, done) => done(null, JSON.parse(json) as SignedInUser));
+  useStrategies(passport, creds, url);
+  passport.serializeUser(serializeUser);
+  passport.deserializeUser(deserializeUser);
 
   const app = express();
   app.use(session({ secret: 'frameworks-test', resave: false, saveUninitialized: false }));
@@ -31,14 +27,5 @@ export async function startExpressApp(express: ExpressModule, creds: Credentials
   app.use((err: { status?: number; message?: string }, _req: import('express').Request, res: import('express').Response, _next: import('express').NextFunction) => {
     res.status(err.status ?? 500).json({ error: err.message });
   });
-  const server = await new Promise<import('http').Server>((resolve) => {
-    const srv = app.listen(port, '127.0.0.1', () => resolve(srv));
-  });
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
+  return listenOnLoopback(app, port);
 }

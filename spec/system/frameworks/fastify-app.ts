@@ -2,15 +2,12 @@
 import Fastify from 'fastify';
 import secureSession from '@fastify/secure-session';
 import { Authenticator } from '@fastify/passport';
-import { ROUTES, strategies, type Credentials, type RunningApp, type SignedInUser } from './shared';
+import { ROUTES, useStrategies, type Credentials, type RunningApp, type SignedInUser } from './shared';
 
 export async function startFastifyApp(creds: Credentials, port: number): Promise<RunningApp> {
   const url = `http://127.0.0.1:${port}`;
   const passport = new Authenticator();
-  const s = strategies(creds, url);
-  passport.use(s.alipay);
-  passport.use(s.inApp);
-  passport.use(s.macao);
+  useStrategies(passport, creds, url);
   passport.registerUserSerializer(async (user: SignedInUser) => JSON.stringify(user));
   passport.registerUserDeserializer(async (json: string) => JSON.parse(json) as SignedInUser);
 

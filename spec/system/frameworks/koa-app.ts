@@ -1,22 +1,17 @@
 /** Koa 3 with koa-session, @koa/bodyparser, @koa/router and koa-passport. */
-import type { AddressInfo } from 'net';
-import type { Server } from 'http';
 import Koa from 'koa';
 import session from 'koa-session';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import { KoaPassport } from 'koa-passport';
-import { ROUTES, strategies, type Credentials, type RunningApp, type SignedInUser } from './shared';
+import { deserializeUser, listenOnLoopback, ROUTES, serializeUser, useStrategies, type Credentials, type RunningApp } from './shared';
 
 export async function startKoaApp(creds: Credentials, port: number): Promise<RunningApp> {
   const url = `http://127.0.0.1:${port}`;
   const passport = new KoaPassport();
-  const s = strategies(creds, url);
-  passport.use(s.alipay);
-  passport.use(s.inApp);
-  passport.use(s.macao);
-  passport.serializeUser((user, done) => done(null, JSON.stringify(user)));
-  passport.deserializeUser((json: string, done) => done(null, JSON.parse(json) as SignedInUser));
+  useStrategies(passport, creds, url);
+  passport.serializeUser(serializeUser);
+  passport.deserializeUser(deserializeUser);
 
   const app = new Koa();
   app.keys = ['frameworks-test'];
@@ -38,14 +33,5 @@ export async function startKoaApp(creds: Credentials, port: number): Promise<Run
     ctx.body = ctx.state.user;
   });
   app.use(router.routes());
-  const server: Server = await new Promise((resolve) => {
-    const srv = app.listen(port, '127.0.0.1', () => resolve(srv));
-  });
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
+  return listenOnLoopback(app, port);
 }

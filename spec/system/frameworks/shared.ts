@@ -3,6 +3,8 @@
  * against the simulator, and a verify function that keeps only what a session may hold.
  */
 import { AlipayInAppStrategy, AlipayMacaoStrategy, AlipayStrategy, type AlipayInAppProfile, type AlipayMacaoProfile, type AlipayProfile } from '../../../lib';
+import type { Server } from 'http';
+import type { AddressInfo } from 'net';
 import type { SimulatedAppCredentials, SimulatedMacaoCredentials } from '../../../lib/testing';
 
 export interface Credentials {
@@ -38,8 +40,34 @@ export function toUser(profile: AlipayProfile | AlipayInAppProfile | AlipayMacao
   return user;
 }
 
+/** Listens on 127.0.0.1:`port` with an app's `listen(port, host, cb)` (Express, Koa). */
+export async function listenOnLoopback(app: { listen(port: number, host: string, cb: () => void): Server }, port: number): Promise<RunningApp> {
+  const server = await new Promise<Server>((resolve) => {
+    const srv = app.listen(port, '127.0.0.1', () => resolve(srv));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** Registers the three strategies on a passport-like authenticator. */
+export function useStrategies(passport: { use(strategy: AlipayStrategy | AlipayInAppStrategy | AlipayMacaoStrategy): unknown }, creds: Credentials, baseURL: string): void {
+  const s = strategies(creds, baseURL);
+  passport.use(s.alipay);
+  passport.use(s.inApp);
+  passport.use(s.macao);
+}
+
+/** What the session keeps: the user as JSON (callback style, for passport and koa-passport). */
+export const serializeUser = (user: Express.User, done: (err: null, json: string) => void) => done(null, JSON.stringify(user));
+export const deserializeUser = (json: string, done: (err: null, user: SignedInUser) => void) => done(null, JSON.parse(json) as SignedInUser);
+
 /** The three strategies, with `callbackURL` on `baseURL` (the app's own address). */
-export function strategies(creds: Credentials, baseURL: string) {
+function strategies(creds: Credentials, baseURL: string) {
   const { aesKey, ...gateway } = creds.mainland;
   const { authorizationURL: _redirectOnly, ...inAppGateway } = gateway;
   return {
