@@ -201,6 +201,13 @@ describe('AlipayInAppStrategy phone number (my.getPhoneNumber)', () => {
     expect(out.user).to.deep.include({ phoneNumber: '13800138000', phoneNumbers: [{ value: '13800138000' }] });
   });
 
+  it("verifies the phone payload with the Alipay certificate's key in certificate mode", async () => {
+    nockToken(TOKEN_NODE, node('token-user-id'), { after: ',"alipay_cert_sn":"' + certSn() + '"' });
+    const s = inApp({ alipayPublicKey: undefined, appCert: certs.app, alipayPublicCert: certs.alipay, alipayRootCert: certs.rootBundle });
+    const out = expectAction(await login(s, { authCode: AUTH_CODE, phoneNumber: PHONE }), 'success');
+    expect(out.user).to.include({ phoneNumber: '13800138000' });
+  });
+
   it('accepts the same payload already parsed into an object', async () => {
     nockToken(TOKEN_NODE, node('token-user-id'));
     const out = expectAction(await login(inApp(), { authCode: AUTH_CODE, phoneNumber: JSON.parse(PHONE) }), 'success');

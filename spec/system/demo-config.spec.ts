@@ -93,6 +93,21 @@ describe('system: demo configuration', () => {
     expect(maxAge(done)).to.be.within(7 * 24 * 60 - 1, 7 * 24 * 60);
   });
 
+  describe('behind a TLS-terminating proxy (https BASE_URL)', () => {
+    const cookieOf = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith('connect.sid='));
+    const start = (url: string) => fetch(`${url}/auth/alipay`, { redirect: 'manual', headers: { 'x-forwarded-proto': 'https' } });
+
+    it('sets its Secure session cookie when TRUST_PROXY trusts the proxy', async () => {
+      const { url } = await demo({ mainland: sim.createApp(), macao: sim.createMacaoClient(), baseURL: 'https://www.example.com', trustProxy: 'loopback' });
+      expect(cookieOf(await start(url))).to.match(/; Secure/);
+    });
+
+    it('cannot set it without TRUST_PROXY (the reason the setting exists)', async () => {
+      const { url } = await demo({ mainland: sim.createApp(), macao: sim.createMacaoClient(), baseURL: 'https://www.example.com' });
+      expect(cookieOf(await start(url))).to.equal(undefined);
+    });
+  });
+
   describe('failed-login log', () => {
     const lines: string[] = [];
     let url: string;
