@@ -17,10 +17,10 @@ body{font-family:system-ui,-apple-system,"PingFang SC",sans-serif;background:#f4
 main{max-width:32rem;margin:auto;background:#fff;border-radius:14px;padding:1.5rem 2rem;box-shadow:0 2px 14px #0002}
 h1{font-size:1.3rem}a.button,button{display:block;width:100%;box-sizing:border-box;text-align:center;font-size:1rem;padding:.7rem;margin:.6rem 0;border-radius:8px;border:0;cursor:pointer;text-decoration:none}
 .alipay{background:#1677ff;color:#fff}.macao{background:#00a0e9;color:#fff}.local{background:#eee;color:#222}
-input{width:100%;box-sizing:border-box;padding:.5rem;margin:.25rem 0;border:1px solid #ccc;border-radius:6px}
+input:not([type=radio]):not([type=checkbox]){width:100%;box-sizing:border-box;padding:.5rem;margin:.25rem 0;border:1px solid #ccc;border-radius:6px}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.3rem 1rem}dt{color:#666}dd{margin:0;word-break:break-all}
 .error{color:#b00020}.note{color:#666;font-size:.85rem}img.avatar{width:64px;height:64px;border-radius:50%}
-.phone{max-width:22rem;margin:auto}fieldset{border:1px solid #ddd;border-radius:8px;margin:.6rem 0}
+.phone{max-width:22rem;margin:auto}fieldset{border:1px solid #ddd;border-radius:8px;margin:.6rem 0}label{display:block;margin:.3rem 0}label input{margin-right:.4rem}
 </style></head><body><main>${body}</main></body></html>`;
 }
 
@@ -159,7 +159,7 @@ document.getElementById('macao-continue').addEventListener('click', function () 
 export function miniProgramPage(opts: { csrfToken: string; miniProgramURL: string; appId: string; users: { userId: string; nickName: string }[] }): string {
   const users = opts.users
     .map((u, i) => `<label><input type="radio" name="user" value="${escapeHtml(u.userId)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(u.nickName)}</label>`)
-    .join('<br>');
+    .join('');
   return layout(
     'Mini program',
     `<div class="phone"><h1>Demo mini program</h1>
