@@ -1,6 +1,6 @@
 /** README.md's claims that can drift from the code: the nock recipe is the file that npm test runs. */
 import { expect } from 'chai';
-import { readFileSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 
 const ROOT = join(__dirname, '..');
@@ -27,5 +27,11 @@ describe('README.md', () => {
     );
     const links = [...README.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
     expect(links.filter((l) => !anchors.has(l))).to.deep.equal([]);
+  });
+
+  it('shows only images that docs/ has (they ship in the package: files lists docs/*.png)', () => {
+    const images = [...README.matchAll(/cdn\.jsdelivr\.net\/npm\/passport-alipay\/(docs\/[\w-]+\.png)/g)].map((m) => m[1]);
+    expect(images.length).to.be.at.least(4);
+    expect(images.filter((image) => !existsSync(join(ROOT, image)))).to.deep.equal([]);
   });
 });
