@@ -241,6 +241,14 @@ describe('simulator: mainland consent page', () => {
     );
   });
 
+  it('approve(null) says it needs the Location header of the login route', () => {
+    expect(() => sim.approve(null as never, '2088102000000001')).to.throw(TypeError, /Location header of \/auth\/alipay/);
+  });
+
+  it('approve() without a user id says which id it needs', () => {
+    expect(() => sim.approve(authorizeURL({ app_id: appId, scope: 'auth_base', redirect_uri: CALLBACK }), undefined as never)).to.throw(TypeError, /test user id/);
+  });
+
   it('redirects without auth_code on Cancel', async () => {
     const location = new URL((await decide('cancel')).headers.get('location') as string);
     expect(location.searchParams.has('auth_code')).to.equal(false);
