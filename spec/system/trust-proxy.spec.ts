@@ -1,7 +1,7 @@
 /**
  * A relative callbackURL behind proxies, on real Express 4 and 5 servers: X-Forwarded-* count only
  * when Express's own `trust proxy` setting trusts the peer (here always 127.0.0.1), exactly as
- * `req.protocol` / `req.hostname` see them (and on Koa as `app.proxy` decides); a malformed forwarded
+ * `req.protocol` / `req.hostname` see them (and on Koa and Fastify as `app.proxy` / `trustProxy` decide); a malformed forwarded
  * host is the client's fault (400).
  */
 import { expect } from 'chai';
@@ -134,6 +134,43 @@ describe('system: relative callbackURL behind proxies (Koa)', () => {
 
   it('honours X-Forwarded-Host and -Proto with app.proxy = true, as ctx.protocol and ctx.host do', async () => {
     const url = await koaApp(true);
+    expect((await redirectURI(url, FORWARDED)).redirectUri).to.equal('https://www.example.com/auth/alipay/callback');
+  });
+});
+
+describe('system: relative callbackURL behind proxies (Fastify)', () => {
+  const closers: (() => Promise<void>)[] = [];
+  after(async () => {
+    for (const close of closers) await close();
+  });
+
+  async function fastifyApp(trustProxy: boolean): Promise<string> {
+    const { default: Fastify } = await import('fastify');
+    const { Authenticator } = await import('@fastify/passport');
+    const passport = new Authenticator();
+    passport.use(
+      new AlipayStrategy(
+        { appId: '2021000000000001', privateKey: keys.appPrivateKey, alipayPublicKey: keys.alipayPublicKey, callbackURL: '/auth/alipay/callback', state: false },
+        (_a, _r, profile, done) => done(null, profile),
+      ),
+    );
+    const { default: secureSession } = await import('@fastify/secure-session');
+    const app = Fastify({ trustProxy });
+    await app.register(secureSession, { key: Buffer.alloc(32, 7) });
+    await app.register(passport.initialize());
+    app.get('/auth/alipay', { preValidation: passport.authenticate('alipay', { session: false }) }, async () => undefined);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    closers.push(() => app.close());
+    return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  }
+
+  it('ignores X-Forwarded-* unless trustProxy is set', async () => {
+    const url = await fastifyApp(false);
+    expect((await redirectURI(url, FORWARDED)).redirectUri).to.equal(`${url}/auth/alipay/callback`);
+  });
+
+  it('honours X-Forwarded-Host and -Proto with trustProxy: true, as request.protocol and request.host do', async () => {
+    const url = await fastifyApp(true);
     expect((await redirectURI(url, FORWARDED)).redirectUri).to.equal('https://www.example.com/auth/alipay/callback');
   });
 });
