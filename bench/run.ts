@@ -10,7 +10,7 @@ import * as crypto from 'crypto';
 import { writeFileSync } from 'fs';
 import { cpus } from 'os';
 import { join } from 'path';
-import { CONTENDER_IDS, createContender, FLOOR_SIGN_CONTENT, mainlandLogin, type BenchKeys, type Contender, type ContenderId } from './contenders';
+import { CONTENDER_IDS, cpuMicros, createContender, FLOOR_SIGN_CONTENT, mainlandLogin, type BenchKeys, type Contender, type ContenderId } from './contenders';
 import { TOKEN_NODE } from './fixtures';
 import { WARMUP_WINDOW } from './warmup';
 
@@ -35,11 +35,6 @@ interface SeriesResult {
   p50Ms: number;
   p99Ms: number;
   loginsPerSecond: number;
-}
-
-function cpuMicros(since: NodeJS.CpuUsage): number {
-  const d = process.cpuUsage(since);
-  return d.user + d.system;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -175,13 +170,14 @@ async function main(): Promise<void> {
     const warmup: Record<string, number> = {};
     for (const id of CONTENDER_IDS) warmup[id] = await warmupWindow(id, keys, base);
 
-    const [cryptoRow, ...rows] = await steadyState([cryptoOnly(keys, alipay.privateKey), ...CONTENDER_IDS.map((id) => createContender(id, keys, base))]);
+    const contenders = CONTENDER_IDS.map((id) => createContender(id, keys, base));
+    const [cryptoRow, ...rows] = await steadyState([cryptoOnly(keys, alipay.privateKey), ...contenders]);
     const cryptoUs = cryptoRow.c1.cpuUsPerLogin;
     const row = (id: ContenderId) => rows.find((r) => r.id === id)!;
 
     const inFlightKiB = await heapPerInFlightLogin(keys, base, gateway, gc);
 
-    const mainland = mainlandLogin(keys, `${base}/gateway.do`);
+    const mainland = contenders.find((c) => c.id === 'mainland')!.login;
     gc();
     gc();
     const heapBefore = process.memoryUsage().heapUsed;

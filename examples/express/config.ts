@@ -45,6 +45,11 @@ export interface DemoConfig {
   log?: Pick<Console, 'warn' | 'info'>;
 }
 
+/** A yes/no variable: `1` or `true`. */
+function isSet(value: string | undefined): boolean {
+  return value === '1' || value === 'true';
+}
+
 function required(env: NodeJS.ProcessEnv, names: string[], what: string): void {
   const missing = names.filter((n) => !env[n]);
   if (missing.length) throw new Error(`${what} needs ${missing.join(', ')} (see examples/express/.env.example)`);
@@ -59,7 +64,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig 
     redisURL: env.REDIS_URL,
     simulatorIdMode: (env.SIMULATOR_ID_MODE as DemoConfig['simulatorIdMode']) ?? 'user_id',
     scope: env.ALIPAY_SCOPE,
-    allowPartialSimulator: env.ALLOW_PARTIAL_SIMULATOR === '1' || env.ALLOW_PARTIAL_SIMULATOR === 'true',
+    allowPartialSimulator: isSet(env.ALLOW_PARTIAL_SIMULATOR),
     trustProxy: env.TRUST_PROXY,
     loginRateLimit: env.LOGIN_RATE_LIMIT !== undefined ? Number(env.LOGIN_RATE_LIMIT) : undefined,
   };
@@ -70,7 +75,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig 
       privateKey: env.ALIPAY_PRIVATE_KEY as string,
       alipayPublicKey: env.ALIPAY_PUBLIC_KEY as string,
       aesKey: env.ALIPAY_AES_KEY,
-      sandbox: env.ALIPAY_SANDBOX === '1' || env.ALIPAY_SANDBOX === 'true',
+      sandbox: isSet(env.ALIPAY_SANDBOX),
       authorizationURL: env.ALIPAY_AUTHORIZATION_URL,
       gatewayURL: env.ALIPAY_GATEWAY_URL,
     };

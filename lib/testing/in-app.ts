@@ -5,7 +5,9 @@
 import { createCipheriv, type KeyObject } from 'crypto';
 import type { IncomingMessage, ServerResponse } from 'http';
 import { signSha256WithRsa } from '../core/rsa';
-import { loadPrivateKey, type KeyInput } from '../core/keys';
+import type { KeyInput } from '../core/keys';
+import { loadAesKey } from '../alipay/phone-number';
+import { signingKey } from './test-keys';
 import { isRecord } from '../core/fields';
 import { readBody, send } from './http-util';
 import type { Registry } from './registry';
@@ -18,11 +20,10 @@ const ZERO_IV = Buffer.alloc(16);
  * `aesKey` as `generateTestKeys()` gives it (base64) or raw bytes; `alipayPrivateKey` PEM or KeyObject.
  */
 export function phoneNumberPayload(plaintext: Record<string, unknown>, aesKey: string | Buffer, alipayPrivateKey: KeyInput): string {
-  if (typeof aesKey === 'string') aesKey = Buffer.from(aesKey, 'base64');
-  const signingKey = loadPrivateKey(alipayPrivateKey, 'phoneNumberPayload: alipayPrivateKey');
-  const cipher = createCipheriv(`aes-${aesKey.length * 8}-cbc`, aesKey, ZERO_IV);
+  const key = typeof aesKey === 'string' ? (loadAesKey(aesKey) as Buffer) : aesKey;
+  const cipher = createCipheriv(`aes-${key.length * 8}-cbc`, key, ZERO_IV);
   const response = Buffer.concat([cipher.update(JSON.stringify(plaintext), 'utf8'), cipher.final()]).toString('base64');
-  const sign = signSha256WithRsa(`"${response}"`, signingKey);
+  const sign = signSha256WithRsa(`"${response}"`, signingKey(alipayPrivateKey, 'phoneNumberPayload'));
   return JSON.stringify({ response, sign, sign_type: 'RSA2', encrypt_type: 'AES', charset: 'UTF-8' });
 }
 

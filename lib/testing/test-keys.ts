@@ -43,7 +43,8 @@ export function generateTestKeys(): TestKeys {
   };
 }
 
-function signingKey(key: KeyInput, fn: string) {
+/** `alipayPrivateKey` of a testing helper `fn`, parsed (errors name the helper). */
+export function signingKey(key: KeyInput, fn: string) {
   return loadPrivateKey(key, `${fn}: alipayPrivateKey`);
 }
 

@@ -18,14 +18,17 @@ const express4: typeof express5 = require('express4');
 
 const keys = generateTestKeys();
 
+/** A strategy whose callbackURL is relative, so the request's host and protocol decide it. */
+function relativeCallbackStrategy(options: { state?: false } = {}): AlipayStrategy {
+  return new AlipayStrategy(
+    { appId: '2021000000000001', privateKey: keys.appPrivateKey, alipayPublicKey: keys.alipayPublicKey, callbackURL: '/auth/alipay/callback', ...options },
+    (_a, _r, profile, done) => done(null, profile),
+  );
+}
+
 async function startApp(express: typeof express5, trustProxy: unknown): Promise<{ url: string; server: Server; seen: { protocol?: string; hostname?: string } }> {
   const passport = new Passport();
-  passport.use(
-    new AlipayStrategy(
-      { appId: '2021000000000001', privateKey: keys.appPrivateKey, alipayPublicKey: keys.alipayPublicKey, callbackURL: '/auth/alipay/callback' },
-      (_a, _r, profile, done) => done(null, profile),
-    ),
-  );
+  passport.use(relativeCallbackStrategy());
   const app = express();
   if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
   const seen: { protocol?: string; hostname?: string } = {};
@@ -110,12 +113,7 @@ describe('system: relative callbackURL behind proxies (Koa)', () => {
     const { default: Koa } = await import('koa');
     const { KoaPassport } = await import('koa-passport');
     const passport = new KoaPassport();
-    passport.use(
-      new AlipayStrategy(
-        { appId: '2021000000000001', privateKey: keys.appPrivateKey, alipayPublicKey: keys.alipayPublicKey, callbackURL: '/auth/alipay/callback', state: false },
-        (_a, _r, profile, done) => done(null, profile),
-      ),
-    );
+    passport.use(relativeCallbackStrategy({ state: false }));
     const app = new Koa();
     app.proxy = proxy;
     app.use(passport.initialize());
@@ -148,12 +146,7 @@ describe('system: relative callbackURL behind proxies (Fastify)', () => {
     const { default: Fastify } = await import('fastify');
     const { Authenticator } = await import('@fastify/passport');
     const passport = new Authenticator();
-    passport.use(
-      new AlipayStrategy(
-        { appId: '2021000000000001', privateKey: keys.appPrivateKey, alipayPublicKey: keys.alipayPublicKey, callbackURL: '/auth/alipay/callback', state: false },
-        (_a, _r, profile, done) => done(null, profile),
-      ),
-    );
+    passport.use(relativeCallbackStrategy({ state: false }));
     const { default: secureSession } = await import('@fastify/secure-session');
     const app = Fastify({ trustProxy });
     await app.register(secureSession, { key: Buffer.alloc(32, 7) });

@@ -20,7 +20,7 @@ import {
   type AlipayProfile,
   type AlipayTokenParams,
 } from '../../../lib';
-import { ROUTES, toUser, type Credentials, type RunningApp, type SignedInUser } from './shared';
+import { ROUTES, strategyOptions, toUser, type Credentials, type RunningApp, type SignedInUser } from './shared';
 
 /**
  * AuthGuard authenticates; keeping the user in the session takes `logIn` (the pattern of the NestJS
@@ -39,13 +39,12 @@ function SessionAuthGuard(strategy: string) {
 }
 
 function appModule(creds: Credentials, url: string): DynamicModule {
-  const { aesKey, ...gateway } = creds.mainland;
-  const { authorizationURL: _redirectOnly, ...inAppGateway } = gateway;
+  const options = strategyOptions(creds, url);
 
   @Injectable()
   class AlipayAuth extends PassportStrategy(AlipayStrategy, 'alipay', true) {
     constructor() {
-      super({ ...gateway, callbackURL: `${url}${ROUTES.callback}` });
+      super(options.alipay);
     }
     validate(accessToken: string, _refreshToken: string, params: AlipayTokenParams, profile: AlipayProfile): SignedInUser {
       // With the arity declared, params really is the token payload (not the profile).
@@ -57,7 +56,7 @@ function appModule(creds: Credentials, url: string): DynamicModule {
   @Injectable()
   class AlipayInAppAuth extends PassportStrategy(AlipayInAppStrategy, 'alipay-in-app', true) {
     constructor() {
-      super({ ...inAppGateway, aesKey });
+      super(options.inApp);
     }
     validate(_accessToken: string, _refreshToken: string, profile: AlipayInAppProfile): SignedInUser {
       return toUser(profile);
@@ -67,7 +66,7 @@ function appModule(creds: Credentials, url: string): DynamicModule {
   @Injectable()
   class AlipayMacaoAuth extends PassportStrategy(AlipayMacaoStrategy, 'alipay-macao', true) {
     constructor() {
-      super(creds.macao);
+      super(options.macao);
     }
     validate(_accessToken: string, _refreshToken: string, profile: AlipayMacaoProfile): SignedInUser {
       return toUser(profile);

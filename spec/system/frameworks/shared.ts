@@ -66,15 +66,23 @@ export function useStrategies(passport: { use(strategy: AlipayStrategy | AlipayI
 export const serializeUser = (user: Express.User, done: (err: null, json: string) => void) => done(null, JSON.stringify(user));
 export const deserializeUser = (json: string, done: (err: null, user: SignedInUser) => void) => done(null, JSON.parse(json) as SignedInUser);
 
-/** The three strategies, with `callbackURL` on `baseURL` (the app's own address). */
-function strategies(creds: Credentials, baseURL: string) {
+/**
+ * The simulator's credentials as each strategy's options: the redirect strategy without `aesKey`
+ * and with `callbackURL` on `baseURL` (the app's own address), the in-app one without the
+ * authorization page.
+ */
+export function strategyOptions(creds: Credentials, baseURL: string) {
   const { aesKey, ...gateway } = creds.mainland;
   const { authorizationURL: _redirectOnly, ...inAppGateway } = gateway;
+  return { alipay: { ...gateway, callbackURL: `${baseURL}${ROUTES.callback}` }, inApp: { ...inAppGateway, aesKey }, macao: creds.macao };
+}
+
+/** The three strategies, each signing in a `toUser(profile)`. */
+function strategies(creds: Credentials, baseURL: string) {
+  const options = strategyOptions(creds, baseURL);
   return {
-    alipay: new AlipayStrategy({ ...gateway, callbackURL: `${baseURL}${ROUTES.callback}` }, (_a, _r, profile, done: Done) =>
-      done(null, toUser(profile)),
-    ),
-    inApp: new AlipayInAppStrategy({ ...inAppGateway, aesKey }, (_a, _r, profile, done: Done) => done(null, toUser(profile))),
-    macao: new AlipayMacaoStrategy(creds.macao, (_a, _r, profile, done: Done) => done(null, toUser(profile))),
+    alipay: new AlipayStrategy(options.alipay, (_a, _r, profile, done: Done) => done(null, toUser(profile))),
+    inApp: new AlipayInAppStrategy(options.inApp, (_a, _r, profile, done: Done) => done(null, toUser(profile))),
+    macao: new AlipayMacaoStrategy(options.macao, (_a, _r, profile, done: Done) => done(null, toUser(profile))),
   };
 }
