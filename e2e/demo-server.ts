@@ -15,6 +15,8 @@ export async function freePort(): Promise<number> {
 export interface RunningDemo {
   url: string;
   demo: Demo;
+  /** What the demo logged (failed logins, dropped late results), kept instead of printed. */
+  logged: string[];
   stop(): Promise<void>;
 }
 
@@ -23,13 +25,16 @@ export async function startDemo(config: Partial<DemoConfig> = {}): Promise<Runni
   // 127.0.0.1 rather than localhost: the server listens on IPv4 loopback only, and localhost may
   // resolve to ::1 first on some machines.
   const url = `http://127.0.0.1:${port}`;
-  const demo = await createDemo({ port, sessionSecret: 'e2e-secret', baseURL: url, ...config });
+  const logged: string[] = [];
+  const log = { warn: (line: string) => logged.push(line), info: (line: string) => logged.push(line) };
+  const demo = await createDemo({ port, sessionSecret: 'e2e-secret', baseURL: url, log, ...config });
   const server: Server = await new Promise((resolve) => {
     const s = demo.app.listen(port, '127.0.0.1', () => resolve(s));
   });
   return {
     url,
     demo,
+    logged,
     async stop() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

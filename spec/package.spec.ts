@@ -7,7 +7,7 @@
  */
 import { expect } from 'chai';
 import { execFileSync } from 'child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 
@@ -145,13 +145,20 @@ describe('the published package (npm pack, installed into a fresh project)', fun
             files: sources,
           }),
         );
+        let compiled: string;
         try {
-          execFileSync(process.execPath, [TSC, '-p', dir], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+          compiled = execFileSync(process.execPath, [TSC, '-p', dir, '--listFiles'], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
         } catch (e) {
           const out = e as { stdout?: string; message: string };
           throw new Error(`tsc failed:\n${out.stdout || out.message}\n${sources.map((f) => `--- ${f}\n${readFileSync(join(dir, f), 'utf8')}`).join('\n')}`);
         }
-        expect(readdirSync(dir)).to.include(consumer);
+        // The types came from the installed tarball and the intended Express major, not from anywhere else.
+        const files = compiled.split('\n').map((f) => f.trim());
+        expect(files.some((f) => f.endsWith('node_modules/passport-alipay/dist/index.d.ts'))).to.equal(true);
+        if (esModuleInterop) expect(files.some((f) => f.endsWith('node_modules/passport-alipay/dist/testing/index.d.ts'))).to.equal(true);
+        const expressTypes = JSON.parse(readFileSync(join(dir, 'node_modules', '@types', 'express', 'package.json'), 'utf8')) as { version: string };
+        expect(expressTypes.version.split('.')[0]).to.equal(String(express));
+        expect(files.filter((f) => sources.some((s) => f.endsWith(`/${s}`)))).to.have.length(sources.length);
       });
     }
   }

@@ -10,8 +10,9 @@ describe('README.md', () => {
   it('shows the nock recipe exactly as examples/testing/alipay-login.spec.ts, which npm test runs', () => {
     const recipe = readFileSync(join(ROOT, 'examples', 'testing', 'alipay-login.spec.ts'), 'utf8');
     expect(README).to.include('```ts\n' + recipe + '```');
-    const mocharc = JSON.parse(readFileSync(join(ROOT, '.mocharc.json'), 'utf8')) as { spec: string[] };
-    expect(mocharc.spec).to.include('examples/**/*.spec.ts');
+    const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(scripts['test:system']).to.include("'examples/**/*.spec.ts'");
+    expect(scripts.test).to.include('npm run test:system');
   });
 
   it('names the diagnostics channel the code publishes on', async () => {

@@ -158,6 +158,7 @@ describe("the gateway's status is not the app's status", () => {
   it("makes Express's default error handler answer 502, not the gateway's 404", async () => {
     nockGateway('alipay.system.oauth.token', 'Not Found', 404, { 'content-type': 'text/plain' });
     const app = express();
+    app.set('env', 'test'); // Express's default handler logs stack traces outside 'test'
     const pp = new passport.Passport();
     pp.use(strategy());
     app.get('/cb', pp.authenticate('alipay', { session: false }));

@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { createDemo } from '../../examples/express/app';
-import { createAlipaySimulator, type AlipaySimulator } from '../../lib/testing';
+import { createAlipaySimulator, type AlipaySimulator } from 'passport-alipay/testing';
 import { freePort, startDemo, type RunningDemo } from '../../e2e/demo-server';
 import { BrowserlessClient } from './browserless-client';
 

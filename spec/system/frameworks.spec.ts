@@ -7,7 +7,7 @@
  */
 import { expect } from 'chai';
 import express5 from 'express';
-import { createAlipaySimulator, type AlipaySimulator } from '../../lib/testing';
+import { createAlipaySimulator, type AlipaySimulator } from 'passport-alipay/testing';
 import { freePort } from '../../e2e/demo-server';
 import { BrowserlessClient } from './browserless-client';
 import { startExpressApp } from './frameworks/express-app';

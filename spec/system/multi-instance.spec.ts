@@ -3,7 +3,7 @@
  * on instance A completes on instance B, and its state is single-use across both.
  */
 import { expect } from 'chai';
-import { createAlipaySimulator, type AlipaySimulator } from '../../lib/testing';
+import { createAlipaySimulator, type AlipaySimulator } from 'passport-alipay/testing';
 import { freePort, startDemo, type RunningDemo } from '../../e2e/demo-server';
 import { BrowserlessClient } from './browserless-client';
 import { requireRedisServer, startRedis } from './redis-server';

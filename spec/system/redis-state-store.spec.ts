@@ -9,8 +9,8 @@ import type { Server } from 'http';
 import IORedis from 'ioredis';
 import passport from 'passport';
 import { createClient } from 'redis';
-import { AlipayStrategy, RedisStateStore, type RedisStateClient } from '../../lib';
-import { createAlipaySimulator, type AlipaySimulator, type SimulatedAppCredentials } from '../../lib/testing';
+import { AlipayStrategy, RedisStateStore, type RedisStateClient } from 'passport-alipay';
+import { createAlipaySimulator, type AlipaySimulator, type SimulatedAppCredentials } from 'passport-alipay/testing';
 import { freePort } from '../../e2e/demo-server';
 import { requireRedisServer, startRedis } from './redis-server';
 

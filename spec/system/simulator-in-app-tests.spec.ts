@@ -3,7 +3,7 @@
  * the app, approve it with sim.approve(), follow the callback with the session cookie.
  */
 import { expect } from 'chai';
-import { createAlipaySimulator, type AlipaySimulator } from '../../lib/testing';
+import { createAlipaySimulator, type AlipaySimulator } from 'passport-alipay/testing';
 import { startDemo, type RunningDemo } from '../../e2e/demo-server';
 
 describe('system: testing an app with sim.approve()', () => {

@@ -10,8 +10,8 @@ import session from 'express-session';
 import type { Server } from 'http';
 import type { AddressInfo } from 'net';
 import { Passport } from 'passport';
-import { AlipayStrategy } from '../../lib';
-import { generateTestKeys } from '../../lib/testing';
+import { AlipayStrategy } from 'passport-alipay';
+import { generateTestKeys } from 'passport-alipay/testing';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const express4: typeof express5 = require('express4');

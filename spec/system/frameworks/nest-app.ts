@@ -19,7 +19,7 @@ import {
   type AlipayMacaoProfile,
   type AlipayProfile,
   type AlipayTokenParams,
-} from '../../../lib';
+} from 'passport-alipay';
 import { ROUTES, strategyOptions, toUser, type Credentials, type RunningApp, type SignedInUser } from './shared';
 
 /**

@@ -2,10 +2,10 @@
  * What every framework app in these system tests has in common: the three strategies configured
  * against the simulator, and a verify function that keeps only what a session may hold.
  */
-import { AlipayInAppStrategy, AlipayMacaoStrategy, AlipayStrategy, type AlipayInAppProfile, type AlipayMacaoProfile, type AlipayProfile } from '../../../lib';
+import { AlipayInAppStrategy, AlipayMacaoStrategy, AlipayStrategy, type AlipayInAppProfile, type AlipayMacaoProfile, type AlipayProfile } from 'passport-alipay';
 import type { Server } from 'http';
 import type { AddressInfo } from 'net';
-import type { SimulatedAppCredentials, SimulatedMacaoCredentials } from '../../../lib/testing';
+import type { SimulatedAppCredentials, SimulatedMacaoCredentials } from 'passport-alipay/testing';
 
 export interface Credentials {
   mainland: SimulatedAppCredentials;
