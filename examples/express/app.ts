@@ -56,7 +56,7 @@ const DEMO_ACCOUNT = { username: 'demo', password: 'demo-password', id: 'local-1
 const PRE_LOGIN_MS = 10 * 60 * 1000;
 const SIGNED_IN_MS = 7 * 24 * 3600 * 1000;
 /** Any request still unanswered after this gets 503 (a hung store must not hang the user). */
-const REQUEST_DEADLINE_MS = 5000;
+const REQUEST_DEADLINE_MS = 8000;
 
 function mainlandUser(profile: AlipayProfile | AlipayInAppProfile): SessionUser {
   return {
@@ -78,13 +78,32 @@ function macaoUser(profile: AlipayMacaoProfile): SessionUser {
   return { provider: profile.provider, id: profile.id, details: { mobileNo: profile.mobileNo } };
 }
 
-/** Answers 503 to a request the app has not answered within the deadline. */
-function deadline(_req: Request, res: Response, next: NextFunction): void {
-  const timer = setTimeout(() => {
-    if (!res.headersSent) res.status(503).send(unavailablePage());
-  }, REQUEST_DEADLINE_MS);
-  res.on('close', () => clearTimeout(timer));
-  next();
+/** The response methods a late writer could call; after a deadline answer each becomes a no-op. */
+const WRITERS = ['setHeader', 'appendHeader', 'removeHeader', 'writeHead', 'write', 'end'] as const;
+
+/**
+ * Answers 503 to a request the app has not answered within `ms`. Whatever was still working on that
+ * request (a slow gateway, a hung store) finishes later into the void: its writes are dropped and
+ * logged once, never a second response (which would throw ERR_HTTP_HEADERS_SENT and end the process).
+ */
+function deadline(ms: number, log: Pick<Console, 'warn'>) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const timer = setTimeout(() => {
+      if (res.headersSent) return;
+      res.status(503).send(unavailablePage());
+      let reported = false;
+      const drop = function (this: Response) {
+        if (!reported) {
+          reported = true;
+          log.warn(`[late result dropped] ${req.method} ${req.path} finished after the ${ms} ms deadline`);
+        }
+        return this;
+      };
+      for (const name of WRITERS) Object.defineProperty(res, name, { value: drop, configurable: true, writable: true });
+    }, ms);
+    res.on('close', () => clearTimeout(timer));
+    next();
+  };
 }
 
 /**
@@ -178,7 +197,7 @@ export async function createDemo(config: DemoConfig): Promise<Demo> {
   app.disable('x-powered-by');
   // Behind a TLS-terminating proxy, Express must trust it to see https and set the secure cookie.
   if (config.trustProxy !== undefined) app.set('trust proxy', parseTrustProxy(config.trustProxy));
-  app.use(deadline);
+  app.use(deadline(config.requestDeadlineMs ?? REQUEST_DEADLINE_MS, log));
   if (sessions) app.use(sessions.guard);
   app.use(
     session({

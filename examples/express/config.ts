@@ -41,6 +41,11 @@ export interface DemoConfig {
   trustProxy?: string;
   /** Login requests allowed per client IP per minute (default 60; 0 turns the limit off). */
   loginRateLimit?: number;
+  /**
+   * Milliseconds before an unanswered request gets 503 (default 8000: above the strategies' 5 s
+   * gateway limit, so a slow Alipay answer is reported as such rather than cut short).
+   */
+  requestDeadlineMs?: number;
   /** Where failed logins and store outages are reported (default console). */
   log?: Pick<Console, 'warn' | 'info'>;
 }

@@ -8,7 +8,7 @@ export type FaultKind =
   | 'reset' // drop the connection without answering
   | 'http502' // HTTP 502 with an HTML page, as a broken proxy would
   | 'truncated' // a body cut in half
-  | 'huge' // a 10 MiB body
+  | 'huge' // a 10 MiB body, streamed after the headers
   | 'tampered' // one byte of the signed member changed after signing
   | 'unsigned' // the signature member left out
   | 'wrong-cert-sn' // alipay_cert_sn of another certificate (mainland)
@@ -18,6 +18,9 @@ export interface Fault {
   kind: FaultKind;
   delayMs?: number;
 }
+
+const HUGE_BYTES = 10 * 1024 * 1024;
+const FILLER = Buffer.alloc(64 * 1024, 'x');
 
 const BAD_GATEWAY_HTML =
   '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>';
@@ -49,7 +52,7 @@ export function deliver(res: ServerResponse, answer: SignedAnswer, fault: Fault 
       return send(res, 200, contentType, body.slice(0, Math.floor(body.length / 2)));
     }
     case 'huge':
-      return send(res, 200, contentType, `{"padding":"${'x'.repeat(10 * 1024 * 1024)}",${renderAnswer(answer).slice(1)}`);
+      return streamHuge(res, contentType);
     case 'tampered':
       return send(res, 200, contentType, renderAnswer({ ...answer, text: tamper(answer.text) }));
     case 'unsigned':
@@ -59,4 +62,24 @@ export function deliver(res: ServerResponse, answer: SignedAnswer, fault: Fault 
     default:
       return send(res, 200, contentType, renderAnswer(answer));
   }
+}
+
+/**
+ * Sends the headers at once, then 10 MiB of body in 64 KiB chunks as the client reads them: a client
+ * sees an oversized answer arrive, never a server still busy building it (which on a loaded machine
+ * would look like a timeout instead).
+ */
+function streamHuge(res: ServerResponse, contentType: string): void {
+  res.writeHead(200, { 'content-type': contentType });
+  res.flushHeaders();
+  res.write('{"padding":"');
+  let sent = 0;
+  const pump = (): void => {
+    while (sent < HUGE_BYTES && !res.destroyed) {
+      sent += FILLER.length;
+      if (!res.write(FILLER)) return void res.once('drain', pump);
+    }
+    if (!res.destroyed) res.end('"}');
+  };
+  pump();
 }

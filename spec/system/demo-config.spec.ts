@@ -31,7 +31,7 @@ describe('system: demo configuration', () => {
   async function startupError(config: Omit<Parameters<typeof createDemo>[0], 'port'>): Promise<string> {
     try {
       const demo = await createDemo({ port: await freePort(), ...config });
-      running.push({ url: '', demo, stop: () => demo.close() });
+      running.push({ url: '', demo, logged: [], stop: () => demo.close() });
       return '';
     } catch (e) {
       return String(e);

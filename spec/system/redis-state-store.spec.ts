@@ -174,7 +174,8 @@ describe('system: RedisStateStore while Redis is down', function () {
       const started = Date.now();
       const res = await fetch(`http://127.0.0.1:${port}/auth/alipay`, { redirect: 'manual' });
       expect(res.status).to.equal(503);
-      expect(Date.now() - started).to.be.below(2000);
+      // The store's 500 ms limit answers, not a hang; a wide margin for a busy machine.
+      expect(Date.now() - started).to.be.below(5000);
     } finally {
       server.close();
       await client.disconnect().catch(() => {});
