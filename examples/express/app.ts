@@ -16,13 +16,17 @@ import {
   AlipayStrategy,
   type AlipayInAppProfile,
   type AlipayMacaoProfile,
+  type AlipayMacaoTokenParams,
   type AlipayProfile,
+  type AlipayTokenParams,
+  type VerifyWithParams,
 } from 'passport-alipay';
 import { createAlipaySimulator, type AlipaySimulator } from 'passport-alipay/testing';
 import { parseTrustProxy, type DemoConfig, type MacaoConfig, type MainlandConfig } from './config';
 import { csrfToken, requireCsrfToken } from './csrf';
 import { redisSessions } from './redis-sessions';
 import {
+  cancelledPage,
   failurePage,
   homePage,
   macaoReturnPage,
@@ -58,24 +62,43 @@ const SIGNED_IN_MS = 7 * 24 * 3600 * 1000;
 /** Any request still unanswered after this gets 503 (a hung store must not hang the user). */
 const REQUEST_DEADLINE_MS = 8000;
 
-function mainlandUser(profile: AlipayProfile | AlipayInAppProfile): SessionUser {
+/** Which login the user went through, as the profile page names it. */
+const FLOWS = {
+  alipay: 'Alipay web redirect (AlipayStrategy)',
+  'alipay-in-app': 'Alipay in-app code (AlipayInAppStrategy)',
+  'alipay-macao': 'Alipay Macao authCode (AlipayMacaoStrategy)',
+  local: 'Local test account (passport-local)',
+} as const;
+
+/** A copy of token params without the tokens themselves: what the profile page may show. */
+function tokenFree(params: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).filter(([key]) => !/token/i.test(key)));
+}
+
+function mainlandUser(flow: 'alipay' | 'alipay-in-app', params: object, profile: AlipayProfile | AlipayInAppProfile): SessionUser {
+  const details: ShownUser['details'] = { userId: profile.userId, openId: profile.openId, unionId: profile.unionId, gender: profile.gender };
+  if (flow === 'alipay-in-app') {
+    details.phoneNumber = ('phoneNumber' in profile && profile.phoneNumber) || 'not shared (the mini program did not call my.getPhoneNumber, or the user declined)';
+  }
   return {
     provider: profile.provider,
     id: profile.id,
     displayName: profile.displayName,
     photo: profile.photos?.[0]?.value,
-    details: {
-      userId: profile.userId,
-      openId: profile.openId,
-      unionId: profile.unionId,
-      gender: profile.gender,
-      phoneNumber: 'phoneNumber' in profile ? profile.phoneNumber : undefined,
-    },
+    details,
+    flow: FLOWS[flow],
+    returned: { profile: profile._json, params: tokenFree(params) },
   };
 }
 
-function macaoUser(profile: AlipayMacaoProfile): SessionUser {
-  return { provider: profile.provider, id: profile.id, details: { mobileNo: profile.mobileNo } };
+function macaoUser(params: object, profile: AlipayMacaoProfile): SessionUser {
+  return {
+    provider: profile.provider,
+    id: profile.id,
+    details: { mobileNo: profile.mobileNo },
+    flow: FLOWS['alipay-macao'],
+    returned: { profile: profile._json, params: tokenFree(params) },
+  };
 }
 
 /** The response methods a late writer could call; after a deadline answer each becomes a no-op. */
@@ -106,6 +129,24 @@ function deadline(ms: number, log: Pick<Console, 'warn'>) {
   };
 }
 
+const LOOPBACK_HOST = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/i;
+
+/**
+ * On a local machine `localhost` and `127.0.0.1` are two sites to a browser, each with its own
+ * cookies: a login started on one and called back on the other finds no session. So a visit to a
+ * loopback name other than the demo's own is sent to the demo's address before anything starts.
+ * Public host names are never touched (behind a proxy the Host header is the proxy's business).
+ */
+function sameLoopbackHost(baseURL: string) {
+  const base = new URL(baseURL);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const host = req.headers.host;
+    if (!host || host === base.host || !LOOPBACK_HOST.test(host) || !LOOPBACK_HOST.test(base.host)) return next();
+    if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(302, base.origin + req.originalUrl);
+    res.status(421).send(failurePage('Wrong address', `This demo runs at ${base.origin}; open it there.`));
+  };
+}
+
 /**
  * Finishes a login: typed errors become an error page with their code (their messages carry no
  * secrets), a failed login a failure page, a success a session. Failed logins are logged with the
@@ -133,6 +174,11 @@ function finishLogin(
           known ? err.message : 'Unexpected error during sign-in.',
           known ? err.code : undefined,
         );
+      }
+      // Alipay's consent page sends the user back without auth_code when they press Cancel.
+      if (!user && strategy === 'alipay' && req.query.auth_code === undefined) {
+        log.warn(`[login cancelled] strategy=${strategy}`);
+        return res.status(401).send(cancelledPage('Alipay'));
       }
       if (!user) return refuse(status && status >= 400 ? status : 401, 'Sign-in failed', info?.message ?? 'Sign-in was not completed.');
       req.logIn(user, (loginErr) => {
@@ -171,20 +217,29 @@ export async function createDemo(config: DemoConfig): Promise<Demo> {
   auth.use(
     new AlipayStrategy(
       { ...gateway, callbackURL: `${baseURL}/auth/alipay/callback`, scope: config.scope ?? 'auth_user' },
-      (_accessToken, _refreshToken, profile, done) => done(null, mainlandUser(profile)),
+      ((_accessToken, _refreshToken, params, profile, done) => done(null, mainlandUser('alipay', params, profile))) satisfies VerifyWithParams<
+        AlipayTokenParams,
+        AlipayProfile
+      >,
     ),
   );
   const { authorizationURL: _redirectOnly, ...inAppGateway } = gateway;
   auth.use(
-    new AlipayInAppStrategy({ ...inAppGateway, aesKey }, (_accessToken, _refreshToken, profile, done) => done(null, mainlandUser(profile))),
+    new AlipayInAppStrategy({ ...inAppGateway, aesKey }, ((_accessToken, _refreshToken, params, profile, done) =>
+      done(null, mainlandUser('alipay-in-app', params, profile))) satisfies VerifyWithParams<AlipayTokenParams, AlipayInAppProfile>),
   );
-  auth.use(new AlipayMacaoStrategy(macao, (_accessToken, _refreshToken, profile, done) => done(null, macaoUser(profile))));
+  auth.use(
+    new AlipayMacaoStrategy(macao, ((_accessToken, _refreshToken, params, profile, done) => done(null, macaoUser(params, profile))) satisfies VerifyWithParams<
+      AlipayMacaoTokenParams,
+      AlipayMacaoProfile
+    >),
+  );
   // The built-in test account exists only when nothing real is involved.
   if (fullySimulated) {
     auth.use(
       new LocalStrategy((username, password, done) =>
         username === DEMO_ACCOUNT.username && password === DEMO_ACCOUNT.password
-          ? done(null, { provider: 'local', id: DEMO_ACCOUNT.id, displayName: DEMO_ACCOUNT.name, details: {} })
+          ? done(null, { provider: 'local', id: DEMO_ACCOUNT.id, displayName: DEMO_ACCOUNT.name, details: {}, flow: FLOWS.local })
           : done(null, false, { message: 'Unknown user or wrong password.' }),
       ),
     );
@@ -197,6 +252,7 @@ export async function createDemo(config: DemoConfig): Promise<Demo> {
   app.disable('x-powered-by');
   // Behind a TLS-terminating proxy, Express must trust it to see https and set the secure cookie.
   if (config.trustProxy !== undefined) app.set('trust proxy', parseTrustProxy(config.trustProxy));
+  app.use(sameLoopbackHost(baseURL));
   app.use(deadline(config.requestDeadlineMs ?? REQUEST_DEADLINE_MS, log));
   if (sessions) app.use(sessions.guard);
   app.use(
@@ -267,7 +323,8 @@ export async function createDemo(config: DemoConfig): Promise<Demo> {
         return res.status(403).send(failurePage('Sign-in refused', 'This Alipay Macao grant was not started in this browser. Start again from the demo.'));
       }
       if (typeof authCode !== 'string') {
-        return res.status(401).send(failurePage('Sign-in cancelled', `Alipay MO did not grant a code (${String(authError ?? 'no authCode')}).`));
+        log.warn(`[login cancelled] strategy=alipay-macao${typeof authError === 'string' ? ` reason=${authError.slice(0, 40)}` : ''}`);
+        return res.status(401).send(cancelledPage('Alipay MO'));
       }
       res.send(macaoReturnPage({ csrfToken: csrfToken(req), authCode }));
     });

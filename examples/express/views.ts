@@ -18,6 +18,7 @@ main{max-width:32rem;margin:auto;background:#fff;border-radius:14px;padding:1.5r
 h1{font-size:1.3rem}a.button,button{display:block;width:100%;box-sizing:border-box;text-align:center;font-size:1rem;padding:.7rem;margin:.6rem 0;border-radius:8px;border:0;cursor:pointer;text-decoration:none}
 .alipay{background:#1677ff;color:#fff}.macao{background:#00a0e9;color:#fff}.local{background:#eee;color:#222}
 input:not([type=radio]):not([type=checkbox]){width:100%;box-sizing:border-box;padding:.5rem;margin:.25rem 0;border:1px solid #ccc;border-radius:6px}
+pre{background:#f4f6fb;padding:.5rem;border-radius:6px;overflow:auto;font-size:.8rem}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.3rem 1rem}dt{color:#666}dd{margin:0;word-break:break-all}
 .error{color:#b00020}.note{color:#666;font-size:.85rem}img.avatar{width:64px;height:64px;border-radius:50%}
 .phone{max-width:22rem;margin:auto}fieldset{border:1px solid #ddd;border-radius:8px;margin:.6rem 0}label{display:block;margin:.3rem 0}label input{margin-right:.4rem}
@@ -62,6 +63,10 @@ export interface ShownUser {
   displayName?: string;
   photo?: string;
   details: Record<string, string | undefined>;
+  /** Which login the user went through. */
+  flow: string;
+  /** What Alipay returned: the verified profile payload and the token params, without any token. */
+  returned?: { profile: unknown; params: unknown };
 }
 
 export function profilePage(user: ShownUser, csrfToken: string): string {
@@ -69,12 +74,26 @@ export function profilePage(user: ShownUser, csrfToken: string): string {
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd id="profile-${escapeHtml(k)}">${escapeHtml(v)}</dd>`)
     .join('');
+  const returned = user.returned
+    ? `<h2>What Alipay returned</h2><p class="note">Verified answers, tokens left out (they never reach the session).</p>
+<h3>profile._json</h3><pre id="returned-profile">${escapeHtml(JSON.stringify(user.returned.profile, null, 2))}</pre>
+<h3>params</h3><pre id="returned-params">${escapeHtml(JSON.stringify(user.returned.params, null, 2))}</pre>`
+    : '';
   return layout(
     'Profile',
     `<h1>Signed in</h1>${user.photo ? `<img class="avatar" alt="" src="${escapeHtml(user.photo)}">` : ''}
-<dl>${rows}</dl>
+<p id="profile-flow">Signed in through: <strong>${escapeHtml(user.flow)}</strong></p>
+<dl>${rows}</dl>${returned}
 <form method="post" action="/logout"><input type="hidden" name="_csrf" value="${escapeHtml(csrfToken)}">
 <button class="local" id="logout" type="submit">Sign out</button></form>`,
+  );
+}
+
+/** The same page whichever Alipay the user cancelled on. */
+export function cancelledPage(where: 'Alipay' | 'Alipay MO'): string {
+  return failurePage(
+    'Sign-in cancelled',
+    `You cancelled on ${where}'s authorization page, so nothing was shared with this site. Start again whenever you like.`,
   );
 }
 
@@ -142,6 +161,9 @@ export function macaoReturnPage(opts: { csrfToken: string; authCode: string }): 
   return layout(
     'Alipay Macao',
     `<h1>Alipay MO granted access</h1><p>Continue to sign in to the demo with this Alipay Macao account.</p>
+<p class="note" id="macao-why-click">Why a click? Alipay MO handed this page a one-time authorization code. Inside the Alipay MO app
+your page would post it to your server at once. Here the demo waits for your click, so a code sent to you in a link by someone else
+can never sign you in to their account (login CSRF).</p>
 <button class="macao" id="macao-continue" type="button">Continue</button>${FAILURE_SLOT}
 <script>${POST_CODE_SCRIPT}
 document.getElementById('macao-continue').addEventListener('click', function () {

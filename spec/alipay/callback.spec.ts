@@ -46,14 +46,14 @@ describe('AlipayStrategy callback', () => {
     expect(session['oauth2:openauth.alipay.com']).to.deep.equal({ state: 'abc123' });
   });
 
-  it('stores a fresh 144-bit base64url state in the session, in passport-oauth2\'s layout', async () => {
-    const session: Record<string, any> = {};
+  it('stores a fresh 144-bit base64url state in the session for each login started', async () => {
     const seen = new Set<string>();
     for (let i = 0; i < 300; i++) {
+      const session: Record<string, any> = {};
       const out = expectAction(await run(strategy({ state: true }), (req) => (req.session = session)), 'redirect');
       const state = new URL(out.url).searchParams.get('state') as string;
       expect(state).to.match(/^[A-Za-z0-9_-]{24}$/);
-      expect(session['oauth2:openauth.alipay.com']).to.deep.equal({ state });
+      expect(session['oauth2:openauth.alipay.com'].pending.map((p: { state: string }) => p.state)).to.deep.equal([state]);
       seen.add(state);
     }
     expect(seen.size).to.equal(300);
