@@ -10,6 +10,7 @@ export { AlipayError, AlipayConfigError, AlipayRequestError, AlipaySignatureErro
 export type { FetchLike, FetchResponseLike } from './core/http';
 export type { KeyInput } from './core/keys';
 export type {
+  AlipayPassportStrategy,
   AuthenticateRequest,
   SkipUserProfileOption,
   StrategyConstructor,

@@ -116,6 +116,50 @@ describe('the published package (npm pack, installed into a fresh project)', fun
     expect(readmeTypeScriptSnippets().length).to.be.at.least(3);
   });
 
+  /**
+   * NestJS majors supported: 10, 11 and 12; the oldest and the newest are compiled here. Nest 10
+   * lives in a fixture project of its own (tools/install-fixtures.js): its peer ranges cannot
+   * share node_modules with the dev install's Nest 12.
+   */
+  const NEST = [
+    [10, join(ROOT, 'spec', 'fixtures', 'nest10', 'node_modules')],
+    [12, MODULES],
+  ] as const;
+  for (const [major, modules] of NEST) {
+    it(`compiles a NestJS ${major} app's three strategies with declaration: true (as nest new sets it up)`, () => {
+      const dir = join(work, `nest${major}`);
+      mkdirSync(dir);
+      cpSync(join(project, 'node_modules', 'passport-alipay'), join(dir, 'node_modules', 'passport-alipay'), { recursive: true });
+      for (const dep of ['@nestjs/common', '@nestjs/passport', 'rxjs', 'reflect-metadata', 'passport']) link(dir, dep, join(modules, dep));
+      link(dir, '@types/node');
+      cpSync(join(ROOT, 'spec', 'fixtures', 'consumers', 'nest-declaration.ts'), join(dir, 'strategies.ts'));
+      // The compiler options `nest new` writes into tsconfig.json.
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            module: 'commonjs', declaration: true, removeComments: true, emitDecoratorMetadata: true, experimentalDecorators: true,
+            allowSyntheticDefaultImports: true, target: 'ES2021', sourceMap: true, outDir: './dist', baseUrl: './', incremental: true,
+            skipLibCheck: true, strictNullChecks: true, noImplicitAny: false, strictBindCallApply: false, forceConsistentCasingInFileNames: true,
+            noFallthroughCasesInSwitch: false, types: ['node'],
+          },
+          files: ['strategies.ts'],
+        }),
+      );
+      const installed = JSON.parse(readFileSync(join(dir, 'node_modules', '@nestjs', 'passport', 'package.json'), 'utf8')) as { version: string };
+      expect(installed.version.split('.')[0]).to.equal(String(major));
+      try {
+        execFileSync(process.execPath, [TSC, '-p', dir], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+      } catch (e) {
+        throw new Error(`tsc failed:\n${(e as { stdout?: string }).stdout || (e as Error).message}`);
+      }
+      const declared = readFileSync(join(dir, 'dist', 'strategies.d.ts'), 'utf8');
+      for (const name of ['AlipayAuthStrategy', 'AlipayInAppAuthStrategy', 'AlipayMacaoAuthStrategy']) expect(declared).to.include(`export declare class ${name}`);
+      // The mixins' instance types are the package's public strategy types, named, not inlined classes.
+      for (const name of ['AlipayStrategy', 'AlipayInAppStrategy', 'AlipayMacaoStrategy']) expect(declared).to.match(new RegExp(`=> ${name}( & \\{|;)`));
+    });
+  }
+
   for (const express of [4, 5] as const) {
     for (const esModuleInterop of [true, false]) {
       it(`compiles strictly against Express ${express} types${esModuleInterop ? ' with esModuleInterop (and the README snippets)' : ' without esModuleInterop'}`, () => {

@@ -7,7 +7,7 @@
  */
 import type { KeyObject } from 'crypto';
 import { AlipayConfigError } from '../core/errors';
-import type { AnyVerifyFunction, AuthenticateRequest, StrategyConstructor } from '../core/passport-types';
+import type { AlipayPassportStrategy, AnyVerifyFunction, AuthenticateRequest, StrategyConstructor, TokenGrant } from '../core/passport-types';
 import { readPostedCode, type PostedCodeSource } from '../core/posted-code';
 import { randomToken } from '../core/random';
 import { signSha256WithRsa } from '../core/rsa';
@@ -133,7 +133,11 @@ const TypedAlipayInAppStrategy = AlipayInAppStrategy as StrategyConstructor<
   AlipayInAppStrategyOptionsWithRequest,
   AlipayTokenParams,
   AlipayInAppProfile,
-  AlipayInAppStrategy
+  TypedAlipayInAppStrategy
 >;
-type TypedAlipayInAppStrategy = AlipayInAppStrategy;
+/** An AlipayInAppStrategy as applications see it. */
+interface TypedAlipayInAppStrategy extends AlipayPassportStrategy<TokenGrant<AlipayTokenParams>> {
+  /** The signed authInfo string for the Alipay App SDK (`authV2` / `authWithInfo`) in a native app. */
+  appAuthInfo(options: AppAuthInfoOptions): string;
+}
 export { TypedAlipayInAppStrategy as AlipayInAppStrategy };

@@ -1,7 +1,7 @@
 /** AlipayStrategy: "Sign in with Alipay" for the mainland Open Platform. */
 import { AlipayError } from '../core/errors';
 import { absoluteCallbackURL } from '../core/original-url';
-import type { AnyVerifyFunction, AuthenticateRequest, StrategyConstructor } from '../core/passport-types';
+import type { AlipayPassportStrategy, AnyVerifyFunction, AuthenticateRequest, StrategyConstructor, TokenGrant } from '../core/passport-types';
 import { checkAuthCode, queryOf } from '../core/request-input';
 import { storeState, verifyState, type StateMeta } from '../core/state-store';
 import { SessionStateStore } from '../core/session-state';
@@ -152,6 +152,13 @@ class AlipayStrategy extends MainlandExchangeStrategy<AlipayProfile> {
 }
 
 /** "Sign in with Alipay" (mainland Open Platform), typed with one constructor overload per verify shape. */
-const TypedAlipayStrategy = AlipayStrategy as StrategyConstructor<AlipayStrategyOptions, AlipayStrategyOptionsWithRequest, AlipayTokenParams, AlipayProfile, AlipayStrategy>;
-type TypedAlipayStrategy = AlipayStrategy;
+const TypedAlipayStrategy = AlipayStrategy as StrategyConstructor<
+  AlipayStrategyOptions,
+  AlipayStrategyOptionsWithRequest,
+  AlipayTokenParams,
+  AlipayProfile,
+  TypedAlipayStrategy
+>;
+/** An AlipayStrategy as applications see it. */
+interface TypedAlipayStrategy extends AlipayPassportStrategy<TokenGrant<AlipayTokenParams>, AlipayAuthenticateOptions> {}
 export { TypedAlipayStrategy as AlipayStrategy };

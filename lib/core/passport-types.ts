@@ -100,5 +100,21 @@ export interface StrategyConstructor<TOptions, TOptionsWithRequest, TParams, TPr
   ): TInstance;
 }
 
+/**
+ * What an application (and passport) calls on a strategy of this package: the published instance
+ * type of each strategy. The implementation classes stay out of the declarations on purpose: a
+ * class type carries its private and protected members into every type built from it, and
+ * NestJS's `PassportStrategy(…)` mixin in a project with `declaration: true` (as `nest new`
+ * makes it) then fails with TS4094.
+ */
+export interface AlipayPassportStrategy<TGrant, TAuthenticateOptions = object> {
+  /** The name `passport.authenticate(name)` uses. */
+  name: string;
+  /** passport's entry point for each request. */
+  authenticate(req: AuthenticateRequest, options?: TAuthenticateOptions): void;
+  /** Exchanges a refresh token for new tokens. Keep the refresh token it returns: the old one is spent. */
+  refresh(refreshToken: string): Promise<TGrant>;
+}
+
 /** Any of the four verify shapes (what a strategy's implementation receives). */
 export type AnyVerifyFunction<TParams, TProfile> = VerifyFunction<TParams, TProfile> | VerifyFunctionWithRequest<TParams, TProfile, never>;

@@ -1,5 +1,5 @@
 /** AlipayMacaoStrategy: sign in with Alipay Macao using the authCode issued inside the Alipay MO app. */
-import type { AnyVerifyFunction, AuthenticateRequest, StrategyConstructor } from '../core/passport-types';
+import type { AlipayPassportStrategy, AnyVerifyFunction, AuthenticateRequest, StrategyConstructor } from '../core/passport-types';
 import { readPostedCode, type PostedCodeSource } from '../core/posted-code';
 import { SignedExchangeStrategy } from '../core/strategy-base';
 import { MacaoClient } from './client';
@@ -91,6 +91,13 @@ class AlipayMacaoStrategy extends SignedExchangeStrategy<AlipayMacaoTokenParams,
 }
 
 /** Sign in with Alipay Macao, typed with one constructor overload per verify shape. */
-const TypedAlipayMacaoStrategy = AlipayMacaoStrategy as StrategyConstructor<AlipayMacaoStrategyOptions, AlipayMacaoStrategyOptionsWithRequest, AlipayMacaoTokenParams, AlipayMacaoProfile, AlipayMacaoStrategy>;
-type TypedAlipayMacaoStrategy = AlipayMacaoStrategy;
+const TypedAlipayMacaoStrategy = AlipayMacaoStrategy as StrategyConstructor<
+  AlipayMacaoStrategyOptions,
+  AlipayMacaoStrategyOptionsWithRequest,
+  AlipayMacaoTokenParams,
+  AlipayMacaoProfile,
+  TypedAlipayMacaoStrategy
+>;
+/** An AlipayMacaoStrategy as applications see it. */
+interface TypedAlipayMacaoStrategy extends AlipayPassportStrategy<MacaoGrant> {}
 export { TypedAlipayMacaoStrategy as AlipayMacaoStrategy };
