@@ -16,25 +16,35 @@ interface RunningQuickstart {
   stop(): void;
 }
 
-/** Starts examples/quickstart/<name>.ts with `env`; resolves once it says it is listening. */
-async function startQuickstart(name: string, env: Record<string, string>): Promise<RunningQuickstart> {
+async function answers(url: string): Promise<boolean> {
+  try {
+    await (await fetch(url)).arrayBuffer();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts examples/<file> with `env`; resolves once it answers HTTP on http://localhost:<port>. */
+async function startExample(file: string, env: Record<string, string>): Promise<RunningQuickstart> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join('examples', 'quickstart', `${name}.ts`)], {
+  const url = `http://localhost:${port}`;
+  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join('examples', file)], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, ...env, PORT: String(port), SESSION_SECRET: 'quickstart-test' },
+    env: { PATH: process.env.PATH, ...env, PORT: String(port), SESSION_SECRET: 'quickstart-test', SESSION_KEY: 'ab'.repeat(32) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes(`Listening on http://localhost:${port}`)) resolve();
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${name}.ts exited with ${code}:\n${output}`)));
-  });
-  return { url: `http://localhost:${port}`, stop: () => child.kill() };
+  let exited: number | null | undefined;
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.once('exit', (code) => (exited = code));
+  for (let i = 0; i < 400 && exited === undefined && !(await answers(url)); i++) await new Promise((r) => setTimeout(r, 100));
+  if (exited !== undefined || !(await answers(url))) {
+    child.kill();
+    throw new Error(`${file} did not start (exit ${exited}):\n${output}`);
+  }
+  return { url, stop: () => child.kill() };
 }
 
 /** A cookie jar of one: enough for one browser session against one quick start. */
@@ -63,7 +73,7 @@ describe('system: the quick starts, executed as written on http://localhost', fu
     await sim.close();
   });
   async function start(name: string, env: Record<string, string>): Promise<string> {
-    const q = await startQuickstart(name, env);
+    const q = await startExample(name.includes('/') ? `${name}.ts` : `quickstart/${name}.ts`, env);
     running.push(q);
     return q.url;
   }
@@ -83,7 +93,7 @@ describe('system: the quick starts, executed as written on http://localhost', fu
       const start = await browser.fetch(`${url}/auth/alipay`);
       expect(start.status).to.equal(302);
       expect(start.headers.get('location')).to.include(encodeURIComponent(`${url}/auth/alipay/callback`));
-      const back = await browser.fetch(sim.approve(start.headers.get('location'), '2088102000000001'));
+      const back = await browser.fetch(sim.approve(start.headers.get('location') as string, '2088102000000001'));
       expect(back.headers.get('location')).to.equal('/');
       expect(await (await browser.fetch(`${url}/`)).json()).to.deep.equal({ user: { id: '2088102000000001', name: '张三' } });
     });
@@ -91,7 +101,7 @@ describe('system: the quick starts, executed as written on http://localhost', fu
     it('sends a cancelled login to the failure address', async () => {
       const browser = new Browser();
       const start = await browser.fetch(`${url}/auth/alipay`);
-      const back = await browser.fetch(sim.approve(start.headers.get('location'), '2088102000000001', 'cancel'));
+      const back = await browser.fetch(sim.approve(start.headers.get('location') as string, '2088102000000001', 'cancel'));
       expect(back.headers.get('location')).to.equal('/?login=failed');
     });
   });
@@ -167,4 +177,49 @@ describe('system: the quick starts, executed as written on http://localhost', fu
       expect(((await res.json()) as { message: string }).message).to.match(/JSON/);
     });
   });
+
+  /** The framework pages' apps: a mainland redirect login, a Macao JSON login, a refused form post. */
+  for (const framework of ['koa', 'fastify', 'nest']) {
+    describe(`frameworks/${framework}.ts`, () => {
+      let url: string;
+      let clientId: string;
+      before(async () => {
+        const app = sim.createApp();
+        const client = sim.createMacaoClient();
+        clientId = client.clientId;
+        url = await start(`frameworks/${framework}`, {
+          ALIPAY_APP_ID: app.appId, ALIPAY_PRIVATE_KEY: app.privateKey, ALIPAY_PUBLIC_KEY: app.alipayPublicKey,
+          ALIPAY_MACAO_CLIENT_ID: client.clientId, ALIPAY_MACAO_MERCHANT_ID: client.authMerchantId,
+          ALIPAY_MACAO_PRIVATE_KEY: client.privateKey, ALIPAY_MACAO_PUBLIC_KEY: client.alipayPublicKey,
+        });
+      });
+
+      it('redirects to Alipay with its own callback on http://localhost', async () => {
+        const start = await new Browser().fetch(`${url}/auth/alipay`);
+        expect(start.status).to.equal(302);
+        expect(start.headers.get('location')).to.include(`redirect_uri=${encodeURIComponent(`${url}/auth/alipay/callback`)}`);
+      });
+
+      it('refuses a Macao code posted as a form, without a gateway call', async () => {
+        const calls = sim.calls.length;
+        const res = await new Browser().fetch(`${url}/auth/alipay-macao`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: `authCode=${sim.mintMacaoAuthCode(clientId, '2088102000000001')}`,
+        });
+        expect(res.status).to.be.oneOf([400, 415]); // Fastify itself refuses the content type
+        expect(sim.calls.length).to.equal(calls);
+      });
+
+      if (framework === 'nest') {
+        it("answers a refused JSON login with { error, message } and the strategy's status (the guard's handleRequest)", async () => {
+          const res = await new Browser().postJson(`${url}/auth/alipay-macao`, { code: 'misnamed' });
+          expect(res.status).to.equal(400);
+          const body = (await res.json()) as { error: string; message: string };
+          expect(body.error).to.equal('LOGIN_FAILED');
+          expect(body.message).to.match(/authCode/);
+        });
+      }
+    });
+  }
 });
