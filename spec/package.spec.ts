@@ -2,12 +2,12 @@
  * The package as a user gets it: `npm pack`, the tarball unpacked into a fresh project, both entry
  * points loaded through CommonJS and ESM, the shipped files checked, and strict TypeScript projects
  * on Express 4 types and on Express 5 types (with and without esModuleInterop, skipLibCheck off)
- * compiling the README's TypeScript snippets and a consumer of every public type.
+ * compiling the README's quick starts and TypeScript snippets and a consumer of every public type.
  * Nothing is installed from the network: the project links the dev install's own packages.
  */
 import { expect } from 'chai';
 import { execFileSync } from 'child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 
@@ -174,6 +174,11 @@ describe('the published package (npm pack, installed into a fresh project)', fun
         cpSync(join(ROOT, 'spec', 'fixtures', 'consumers', consumer), join(dir, consumer));
         sources.push(consumer);
         if (esModuleInterop) {
+          // The README's quick starts, as a user copies them into an app of their own.
+          for (const file of readdirSync(join(ROOT, 'examples', 'quickstart'))) {
+            cpSync(join(ROOT, 'examples', 'quickstart', file), join(dir, 'quickstart', file), { recursive: true });
+            sources.push(`quickstart/${file}`);
+          }
           readmeTypeScriptSnippets().forEach((snippet, i) => {
             writeFileSync(join(dir, `readme-${i}.ts`), `${APP_PRELUDE}\n${snippet}\nexport {};\n`);
             sources.push(`readme-${i}.ts`);

@@ -1,4 +1,4 @@
-/** README.md's claims that can drift from the code: the nock recipe is the file that npm test runs. */
+/** README.md's claims that can drift from the code: every code block marked with a file is that file, which npm test runs. */
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
@@ -7,12 +7,35 @@ const ROOT = join(__dirname, '..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
 describe('README.md', () => {
-  it('shows the nock recipe exactly as examples/testing/alipay-login.spec.ts, which npm test runs', () => {
-    const recipe = readFileSync(join(ROOT, 'examples', 'testing', 'alipay-login.spec.ts'), 'utf8');
-    expect(README).to.include('```ts\n' + recipe + '```');
+  /** Blocks marked `<!-- file: path -->`: each shows that file of the repository, which a test runs or compiles. */
+  const shownFiles = [...README.matchAll(/<!-- file: ([^ ]+) -->\n```\w+\n([\s\S]*?)```\n/g)].map((m) => ({ path: m[1], shown: m[2] }));
+
+  it('shows the quick starts, framework apps and test recipes from their files', () => {
+    expect(shownFiles.map((f) => f.path)).to.include.members([
+      'examples/quickstart/web-login.ts',
+      'examples/quickstart/mini-program.ts',
+      'examples/quickstart/macao.ts',
+      'examples/frameworks/koa.ts',
+      'examples/frameworks/fastify.ts',
+      'examples/frameworks/nest.ts',
+      'examples/testing/alipay-login.spec.ts',
+      'examples/testing/alipay-login.jest.ts',
+      'examples/testing/alipay-login.vitest.ts',
+      'examples/testing/simulator-login.spec.ts',
+    ]);
+  });
+
+  it('shows each of those files exactly as it is', () => {
+    const drifted = shownFiles.filter(({ path, shown }) => readFileSync(join(ROOT, path), 'utf8') !== shown).map((f) => f.path);
+    expect(drifted).to.deep.equal([]);
+  });
+
+  it('has every shown file run or compiled by npm test', () => {
     const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(scripts.test).to.include('npm run typecheck').and.include('npm run test:system');
     expect(scripts['test:system']).to.include("'examples/**/*.spec.ts'");
-    expect(scripts.test).to.include('npm run test:system');
+    const tsconfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')) as { include: string[] };
+    expect(tsconfig.include).to.include('examples/**/*.ts');
   });
 
   it('names the diagnostics channel the code publishes on', async () => {
