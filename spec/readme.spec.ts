@@ -27,7 +27,7 @@ describe('README.md', () => {
 
   it('shows each of those files exactly as it is', () => {
     const drifted = shownFiles.filter(({ path, shown }) => readFileSync(join(ROOT, path), 'utf8') !== shown).map((f) => f.path);
-    expect(drifted).to.deep.equal([]);
+    expect(drifted, "run `node tools/sync-readme-files.js`").to.deep.equal([]);
   });
 
   it('has every shown file run or compiled by npm test', () => {

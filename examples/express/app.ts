@@ -141,7 +141,8 @@ function sameLoopbackHost(baseURL: string) {
   const base = new URL(baseURL);
   return (req: Request, res: Response, next: NextFunction): void => {
     const host = req.headers.host;
-    if (!host || host === base.host || !LOOPBACK_HOST.test(host) || !LOOPBACK_HOST.test(base.host)) return next();
+    // Cookies are per host name, not per port: only another name is a problem.
+    if (!host || !LOOPBACK_HOST.test(host) || !LOOPBACK_HOST.test(base.host) || new URL(`http://${host}`).hostname === base.hostname) return next();
     if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(302, base.origin + req.originalUrl);
     res.status(421).send(failurePage('Wrong address', `This demo runs at ${base.origin}; open it there.`));
   };

@@ -37,6 +37,9 @@ describe('Sign in against the Alipay simulator', () => {
     app.post('/auth/alipay/in-app', express.json(), passport.authenticate('alipay-in-app', { session: false }), (req, res) => res.json(req.user));
     app.post('/auth/alipay-macao', express.json(), passport.authenticate('alipay-macao', { session: false }), (req, res) => res.json(req.user));
     app.get('/me', (req, res) => res.json(req.user ?? null));
+    app.use((err: Error & { code?: string; status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(err.status ?? 500).json({ error: err.code }); // AlipayError codes carry no secret
+    });
     server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -78,6 +81,7 @@ describe('Sign in against the Alipay simulator', () => {
     sim.injectFault('http502');   // also: slow, reset, truncated, huge, tampered, unsigned, wrong-cert-sn, unknown-result
     const res = await postJson('/auth/alipay/in-app', { authCode: sim.mintAuthCode(alipayApp.appId, '2088102000000001') });
     expect(res.status).to.equal(502);
+    expect(await res.json()).to.deep.equal({ error: 'ALIPAY_HTTP_STATUS' });
     expect(sim.calls.at(-1)).to.include({ method: 'alipay.system.oauth.token', fault: 'http502' });
   });
 });
