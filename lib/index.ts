@@ -41,6 +41,7 @@ export type { AlipayMacaoProfile, AlipayMacaoTokenParams, MacaoGrant } from './m
 export { AlipayMacaoAPIError } from './macao/errors';
 
 export { RedisStateStore, AlipayStateStoreError } from './core/redis-state-store';
+export { AlipayStateBindingError } from './core/browser-binding';
 export type { RedisStateClient, RedisStateStoreOptions } from './core/redis-state-store';
 export { CALL_CHANNEL } from './core/diagnostics';
 export type { CallMessage } from './core/diagnostics';

@@ -4,11 +4,15 @@
  * consumed atomically with GETDEL, so a callback passes the state check at most once anywhere,
  * however many copies of it arrive at however many servers. The state also carries application
  * state (`passport.authenticate('alipay', { state: { returnTo } })`) and is bound to the strategy
- * name, app and callback URL that issued it.
+ * name, app and callback URL that issued it, and to the browser that started the login (through
+ * its session, or a short-lived cookie when there is none: see browser-binding.ts). The Redis key
+ * is derived from the state *and* that binding, so a callback opened in another browser finds
+ * nothing and consumes nothing.
  *
  * Works with a node-redis v4/v5 client (`getDel`, `set(k, v, { PX })`) or an ioredis client
  * (`getdel`, `set(k, v, 'PX', ms)`); the package never requires either. Needs Redis ≥ 6.2.
  */
+import { bindBrowser, presentedBinding } from './browser-binding';
 import { AlipayError } from './errors';
 import { randomToken } from './random';
 import type { StateMeta } from './state-store';
@@ -83,21 +87,29 @@ export class RedisStateStore {
   }
 
   /** passport-oauth2's `store(req, state, meta, callback)`: `state` is the application state. */
-  store(_req: unknown, appState: unknown, meta: StateMeta, callback: Done<[string?]>): void {
+  store(req: object, appState: unknown, meta: StateMeta, callback: Done<[string?]>): void {
+    let binding: string;
+    try {
+      binding = bindBrowser(req, meta.callbackURL, this.ttlMs / 1000);
+    } catch (err) {
+      return callback(err as Error);
+    }
     const state = randomToken();
     const value: StoredState = { n: meta.strategyName, i: meta.clientID, c: meta.callbackURL };
     if (appState !== undefined) value.a = appState;
-    const key = this.prefix + state;
+    const key = this.key(state, binding);
     const json = JSON.stringify(value);
     const write = this.client.getDel ? this.client.set(key, json, { PX: this.ttlMs }) : this.client.set(key, json, 'PX', this.ttlMs);
     this.settle(write, () => callback(null, state), callback);
   }
 
   /** passport-oauth2's `verify(req, providedState, meta, callback)`; consumes the state. */
-  verify(_req: unknown, providedState: unknown, meta: StateMeta, callback: Done<[(boolean | unknown)?, unknown?]>): void {
-    // A state this store cannot have issued is refused without a round trip.
+  verify(req: object, providedState: unknown, meta: StateMeta, callback: Done<[(boolean | unknown)?, unknown?]>): void {
+    // A state this store cannot have issued, or a browser that started no login, is refused without a round trip.
     if (typeof providedState !== 'string' || !STATE.test(providedState)) return callback(null, false, UNVERIFIABLE);
-    const key = this.prefix + providedState;
+    const binding = presentedBinding(req);
+    if (binding === undefined) return callback(null, false, UNVERIFIABLE);
+    const key = this.key(providedState, binding);
     const read = this.client.getDel ? this.client.getDel(key) : (this.client.getdel as (k: string) => Promise<unknown>)(key);
     this.settle(read, (raw) => {
       if (typeof raw !== 'string') return callback(null, false, UNVERIFIABLE);
@@ -112,6 +124,11 @@ export class RedisStateStore {
       }
       callback(null, true, stored.a);
     }, callback);
+  }
+
+  /** The Redis key of a state issued to the browser whose binding hash is `binding`. */
+  private key(state: string, binding: string): string {
+    return `${this.prefix}${state}:${binding}`;
   }
 
   /** Runs `onValue` or `onError` once, on the next tick, with a time limit on Redis. */

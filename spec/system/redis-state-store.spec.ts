@@ -7,12 +7,14 @@ import { expect } from 'chai';
 import express from 'express';
 import type { Server } from 'http';
 import IORedis from 'ioredis';
+import session from 'express-session';
 import passport from 'passport';
 import { createClient } from 'redis';
 import { AlipayStrategy, RedisStateStore, type RedisStateClient } from 'passport-alipay';
 import { createAlipaySimulator, type AlipaySimulator, type SimulatedAppCredentials } from 'passport-alipay/testing';
 import { freePort } from '../../e2e/demo-server';
 import { requireRedisServer, startRedis } from './redis-server';
+import { BrowserlessClient } from './browserless-client';
 
 interface Instance {
   url: string;
@@ -77,8 +79,15 @@ for (const flavour of ['node-redis', 'ioredis'] as const) {
       await redis?.stop();
     });
 
-    async function startLogin(on: Instance, path = '/auth/alipay'): Promise<string> {
-      const res = await fetch(on.url + path, { redirect: 'manual' });
+    /** The browser of these tests (its cookie jar carries the login's binding); others are made where needed. */
+    let browser: BrowserlessClient;
+    beforeEach(() => {
+      browser = new BrowserlessClient();
+    });
+    const fetch = (url: string | URL) => browser.request(String(url));
+
+    async function startLogin(on: Instance, path = '/auth/alipay', by = browser): Promise<string> {
+      const res = await by.request(on.url + path);
       expect(res.status).to.equal(302);
       return res.headers.get('location') as string;
     }
@@ -103,9 +112,7 @@ for (const flavour of ['node-redis', 'ioredis'] as const) {
     it('lets exactly one of ten concurrent copies of a callback, split over two instances, pass the state check', async () => {
       const callback = sim.approve(await startLogin(a), '2088102000000002');
       const before = tokenCalls();
-      const results = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => fetch(onInstance(callback, i % 2 ? a : b)).then((r) => r.status)),
-      );
+      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => fetch(onInstance(callback, i % 2 ? a : b)).then((r) => r.status)));
       expect(results.filter((s) => s === 200)).to.have.length(1);
       expect(results.filter((s) => s === 403)).to.have.length(9);
       // Only the state check stopped the nine others: Alipay saw a single exchange.
@@ -118,6 +125,22 @@ for (const flavour of ['node-redis', 'ioredis'] as const) {
       forged.searchParams.set('state', 'A'.repeat(24));
       expect((await fetch(forged)).status).to.equal(403);
       expect((await fetch(callback)).status).to.equal(200);
+    });
+
+    it('binds a login started without a session to the browser with an HttpOnly, SameSite=Lax cookie for the callback path', async () => {
+      const res = await fetch(`${a.url}/auth/alipay`);
+      const cookie = res.headers.getSetCookie().find((c) => c.startsWith('passport_alipay_binding='));
+      expect(cookie).to.match(/^passport_alipay_binding=[A-Za-z0-9_-]{24}; Path=\/auth\/alipay\/callback; Max-Age=600; HttpOnly; SameSite=Lax$/);
+    });
+
+    it("never signs in the browser that opens another browser's unused callback (login CSRF), and leaves that login intact", async () => {
+      const attacker = new BrowserlessClient();
+      const callback = sim.approve(await startLogin(a, '/auth/alipay', attacker), '2088102000000003');
+      const before = tokenCalls();
+      expect((await browser.request(callback)).status).to.equal(403);
+      expect((await new BrowserlessClient().request(callback)).status).to.equal(403);
+      expect(tokenCalls()).to.equal(before);
+      expect((await attacker.request(callback)).status).to.equal(200);
     });
 
     it('keeps two tabs apart: both logins complete', async () => {
@@ -145,6 +168,61 @@ for (const flavour of ['node-redis', 'ioredis'] as const) {
     });
   });
 }
+
+describe('system: RedisStateStore beside sessions binds each login to the session', function () {
+  this.timeout(30_000);
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let sim: AlipaySimulator;
+  let client: ReturnType<typeof createClient>;
+  let server: Server;
+  let url: string;
+
+  before(async function () {
+    requireRedisServer(this);
+    redis = await startRedis();
+    sim = await createAlipaySimulator();
+    client = createClient({ url: redis.url });
+    await client.connect();
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    const pp = new passport.Passport();
+    const store = new RedisStateStore({ client: client as unknown as RedisStateClient });
+    pp.use(new AlipayStrategy({ ...sim.createApp(), callbackURL: `${url}/auth/alipay/callback`, store }, (_a, _r, p, done) => done(null, { id: p.id })));
+    pp.serializeUser((user, done) => done(null, user));
+    pp.deserializeUser((user: Express.User, done) => done(null, user));
+    const web = express();
+    web.use(session({ secret: 'binding-test', resave: false, saveUninitialized: false }));
+    web.use(pp.session());
+    web.get('/auth/alipay', pp.authenticate('alipay'));
+    web.get('/auth/alipay/callback', pp.authenticate('alipay'), (req, res) => res.json(req.user));
+    server = await new Promise<Server>((resolve) => {
+      const s = web.listen(port, '127.0.0.1', () => resolve(s));
+    });
+  });
+  after(async () => {
+    server?.close();
+    await client?.quit();
+    await sim?.close();
+    await redis?.stop();
+  });
+
+  it('sets no binding cookie: the session holds the binding', async () => {
+    const res = await new BrowserlessClient().request(`${url}/auth/alipay`);
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('passport_alipay_binding='))).to.equal(false);
+  });
+
+  it("signs in the session that started the login, and never another session that opens its callback", async () => {
+    const attacker = new BrowserlessClient();
+    const start = await attacker.request(`${url}/auth/alipay`);
+    const callback = sim.approve(start.headers.get('location') as string, '2088102000000003');
+    const victim = new BrowserlessClient();
+    await victim.request(`${url}/auth/alipay`); // the victim has a session of its own
+    expect((await victim.request(callback)).status).to.equal(403);
+    const res = await attacker.request(callback);
+    expect(res.status).to.equal(200);
+    expect(await res.json()).to.deep.equal({ id: '2088102000000003' });
+  });
+});
 
 describe('system: RedisStateStore while Redis is down', function () {
   this.timeout(30_000);
