@@ -36,7 +36,7 @@ export function gatewayGrantsToken(): nock.Scope {
       user_id: '2088102000000001',
       access_token: 'authusrB1', expires_in: 1296000,
       refresh_token: 'authusrB2', re_expires_in: 2592000,
-      auth_start: '2026-01-01 12:00:00',
+      // auth_start: now, stamped by signedGatewayResponse (the strategy refuses stale answers)
     }, keys.alipayPrivateKey), { 'content-type': 'text/html;charset=utf-8' });
 }
 

@@ -45,6 +45,11 @@ export class AlipayGateway {
     this.querySeparator = new URL(config.gatewayURL).search ? '&' : '?';
   }
 
+  /** The gateway's clock: what request timestamps and answer freshness are measured against. */
+  now(): Date {
+    return this.clock();
+  }
+
   /**
    * The request for `method`: common parameters (query string) and business parameters (form
    * body), both covered by the signature. Exposed so tests can check the exact bytes.

@@ -6,16 +6,19 @@
 import type { OAuth2StrategyOptions } from '../core/oauth2-base';
 import type { TokenGrant } from '../core/passport-types';
 import { SignedExchangeStrategy } from '../core/strategy-base';
+import { checkTokenFreshness } from './freshness';
 import { AlipayGateway } from './gateway';
 import type { ResolvedGatewayOptions } from './options';
 import { buildAlipayProfile, tokenGrantFrom, userInfoProfile, type AlipayProfile, type AlipayTokenParams } from './profile';
 
 export abstract class MainlandExchangeStrategy<TProfile extends AlipayProfile> extends SignedExchangeStrategy<AlipayTokenParams, TProfile> {
   protected readonly gateway: AlipayGateway;
+  private readonly answerWindowSeconds: number;
 
   protected constructor(gateway: ResolvedGatewayOptions, oauth2Options: Omit<OAuth2StrategyOptions, 'tokenURL' | 'clientID' | 'clientSecret'>, verify: unknown) {
     super({ ...oauth2Options, tokenURL: gateway.gatewayURL, clientID: gateway.appId, clientSecret: '' }, verify);
     this.gateway = new AlipayGateway(gateway);
+    this.answerWindowSeconds = gateway.answerWindowSeconds;
   }
 
   protected override exchangeCode(code: string): Promise<TokenGrant<AlipayTokenParams>> {
@@ -36,8 +39,10 @@ export abstract class MainlandExchangeStrategy<TProfile extends AlipayProfile> e
     return buildAlipayProfile(grant, userInfo) as TProfile;
   }
 
-  /** A login must name the user; a refresh answer need not. */
+  /** A login must name the user; a refresh answer need not. Either must be fresh (freshness.ts). */
   private async oauthToken(grant: Record<string, string>, isLogin: boolean): Promise<TokenGrant<AlipayTokenParams>> {
-    return tokenGrantFrom(await this.gateway.call('alipay.system.oauth.token', grant), isLogin);
+    const tokens = tokenGrantFrom(await this.gateway.call('alipay.system.oauth.token', grant), isLogin);
+    checkTokenFreshness(tokens.params, this.gateway.now(), this.answerWindowSeconds, isLogin);
+    return tokens;
   }
 }

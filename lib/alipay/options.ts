@@ -39,6 +39,12 @@ export interface MainlandGatewayOptions {
   gatewayURL?: string;
   /** Milliseconds allowed for each gateway call (default 5000). */
   timeout?: number;
+  /**
+   * Seconds a token answer's `auth_start` may lie from this server's clock, either way (default
+   * 300). A login's answer outside it is refused as replayed (`ALIPAY_ANSWER_STALE`): keep the
+   * server's clock synchronised (NTP).
+   */
+  answerWindow?: number;
   /** HTTP agent for gateway calls (keep-alive tuning, proxies). */
   agent?: Agent;
   /** A fetch implementation for gateway calls (node-fetch, undici, globalThis.fetch); default: Node's http/https. */
@@ -89,6 +95,8 @@ export interface ResolvedGatewayOptions {
   certificates?: CertificateSns;
   gatewayURL: string;
   http: HttpSettings;
+  /** Seconds `auth_start` may differ from now on a login's token answer. */
+  answerWindowSeconds: number;
 }
 
 export interface ResolvedAlipayOptions extends ResolvedGatewayOptions {
@@ -144,6 +152,17 @@ function resolveKeys(options: MainlandGatewayOptions) {
   };
 }
 
+/** Default tolerance between a token answer's `auth_start` and this server's clock. */
+export const DEFAULT_ANSWER_WINDOW_SECONDS = 300;
+
+function resolveAnswerWindow(value: unknown): number {
+  if (value === undefined) return DEFAULT_ANSWER_WINDOW_SECONDS;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new AlipayConfigError(`answerWindow must be a positive number of seconds (default ${DEFAULT_ANSWER_WINDOW_SECONDS}).`);
+  }
+  return value;
+}
+
 /** Validates what every mainland strategy needs; `strategy` and `required` shape the messages. */
 export function resolveGatewayOptions(options: MainlandGatewayOptions, strategy: string, required: string): ResolvedGatewayOptions {
   if (typeof options !== 'object' || options === null) {
@@ -156,6 +175,7 @@ export function resolveGatewayOptions(options: MainlandGatewayOptions, strategy:
     ...resolveKeys(options),
     gatewayURL: requireEndpoint(options.gatewayURL ?? (options.sandbox ? SANDBOX_GATEWAY_URL : PRODUCTION_GATEWAY_URL), 'gatewayURL'),
     http: resolveHttpSettings(options),
+    answerWindowSeconds: resolveAnswerWindow(options.answerWindow),
   };
 }
 

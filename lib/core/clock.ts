@@ -41,6 +41,20 @@ export function formatShanghaiIso(date: Date): string {
   return `${y}-${mo}-${d}T${h}:${mi}:${s}+08:00`;
 }
 
+const SHANGHAI_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+
+/** Epoch milliseconds of a `yyyy-MM-dd HH:mm:ss` Shanghai wall time, or undefined when it is not one. */
+export function parseShanghaiTimestamp(text: string): number | undefined {
+  const m = SHANGHAI_TIMESTAMP.exec(text);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
+  const utc = Date.UTC(y, mo - 1, d, h, mi, s);
+  const check = new Date(utc);
+  // Date.UTC rolls 2024-02-31 over to March: refuse what is not a real date and time.
+  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return undefined;
+  return utc - SHANGHAI_OFFSET_MS;
+}
+
 /** A source of the current time; injectable so tests can fix the clock. */
 export type Clock = () => Date;
 

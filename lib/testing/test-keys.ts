@@ -7,6 +7,7 @@ import { loadPrivateKey, type KeyInput } from '../core/keys';
 import { responseNodeName } from '../alipay/response';
 import { findTopLevelMember } from '../core/json-span';
 import { isRecord } from '../core/fields';
+import { formatShanghaiIso, formatShanghaiTimestamp } from '../core/clock';
 import { renderAnswer, signedAnswer } from './answer';
 
 export interface TestKeys {
@@ -48,16 +49,21 @@ export function signingKey(key: KeyInput, fn: string) {
   return loadPrivateKey(key, `${fn}: alipayPrivateKey`);
 }
 
+const TOKEN_METHOD = 'alipay.system.oauth.token';
+
 /**
  * The body the mainland gateway sends for `method` with `payload` as its response node
  * (`{"<method>_response":{…},"sign":"…"}`), `/` escaped as `\/` and signed over the node's exact
- * text like the real gateway. A payload with `sub_code` (or a non-10000 `code`) is sent as
- * `error_response`, as Alipay does for refusals.
+ * text like the real gateway. A payload with `sub_code` (or a non-10000 `code`) is a refusal: the
+ * token call's go in `error_response`, other methods' in their own node, as Alipay sends them. A
+ * token answer without `auth_start` gets the current Shanghai time, as a fresh answer has it.
  */
 export function signedGatewayResponse(method: string, payload: Record<string, unknown>, alipayPrivateKey: KeyInput): string {
   const key = signingKey(alipayPrivateKey, 'signedGatewayResponse');
   const refusal = payload.sub_code !== undefined || (payload.code !== undefined && String(payload.code) !== '10000');
-  return renderAnswer(signedAnswer(refusal ? 'error_response' : responseNodeName(method), payload, 'sign', key));
+  if (refusal) return renderAnswer(signedAnswer(method === TOKEN_METHOD ? 'error_response' : responseNodeName(method), payload, 'sign', key));
+  const fresh = method === TOKEN_METHOD && payload.auth_start === undefined ? { ...payload, auth_start: formatShanghaiTimestamp(new Date()) } : payload;
+  return renderAnswer(signedAnswer(responseNodeName(method), fresh, 'sign', key));
 }
 
 /**
@@ -77,7 +83,7 @@ export function signedMacaoResponse(requestBody: string, responseBody: Record<st
       function: head.function,
       clientId: head.clientId,
       reqMsgId: head.reqMsgId,
-      respTime: new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00'),
+      respTime: formatShanghaiIso(new Date()), // Alipay Macao answers in +08:00
     },
     body: responseBody,
   };

@@ -2,6 +2,7 @@
 import nock from 'nock';
 import { AlipayStrategy } from '../../lib';
 import type { AlipayStrategyOptions, AlipayStrategyOptionsBase, VerifiedCallback } from '../../lib';
+import { formatShanghaiTimestamp } from '../../lib/core/clock';
 import { alipaySign, fixture, keys } from './fixtures';
 
 export const APP_ID = '2021000000000001';
@@ -28,9 +29,14 @@ export function strategy(overrides: Partial<AlipayStrategyOptionsBase & { passRe
   return new AlipayStrategy(alipayOptions(overrides) as never, verify);
 }
 
-/** A node fixture's raw text (spec/fixtures/alipay/<name>.json). */
-export function node(name: string): string {
-  return fixture('alipay', `${name}.json`);
+/**
+ * A node fixture's raw text (spec/fixtures/alipay/<name>.json), with its `auth_start` moved to now
+ * as a fresh answer has it (the strategy refuses token answers that started long ago); `stale`
+ * keeps the recorded one.
+ */
+export function node(name: string, { stale = false } = {}): string {
+  const text = fixture('alipay', `${name}.json`);
+  return stale ? text : text.replace(/"auth_start":"[^"]*"/, `"auth_start":"${formatShanghaiTimestamp(new Date())}"`);
 }
 
 export interface BodyOptions {
