@@ -80,8 +80,10 @@ class AlipayStrategy extends MainlandExchangeStrategy<AlipayProfile> {
     return this.redirectToAlipay(req, options);
   }
 
-  private stateMeta(callbackURL: string): StateMeta {
-    return { strategyName: this.name, authorizationURL: this.authorizationURL, tokenURL: this.gatewayURL, clientID: this.appId, callbackURL };
+  private stateMeta(callbackURL: string, scope?: string): StateMeta {
+    const meta: StateMeta = { strategyName: this.name, authorizationURL: this.authorizationURL, tokenURL: this.gatewayURL, clientID: this.appId, callbackURL };
+    if (scope !== undefined) meta.scope = scope;
+    return meta;
   }
 
   private callbackURLFor(req: AuthenticateRequest, options: AlipayAuthenticateOptions): string {
@@ -95,10 +97,10 @@ class AlipayStrategy extends MainlandExchangeStrategy<AlipayProfile> {
     const code = query.auth_code as string;
     const state = typeof query.state === 'string' ? query.state : undefined;
     try {
-      verifyState(this.internals._stateStore, req, state, () => this.stateMeta(this.callbackURLFor(req, options)), (err, ok, info) => {
+      verifyState(this.internals._stateStore, req, state, () => this.stateMeta(this.callbackURLFor(req, options)), (err, ok, info, recorded) => {
         if (err) return this.error(err as Error);
         if (!ok) return this.fail(info as never, 403);
-        this.completeLogin(req, code, { stateInfo: info, fetchUserInfo: this.userInfoWanted(query, options) });
+        this.completeLogin(req, code, { stateInfo: info, fetchUserInfo: this.userInfoWanted(recorded?.scope, options) });
       });
     } catch (err) {
       this.error(err as Error);
@@ -107,13 +109,15 @@ class AlipayStrategy extends MainlandExchangeStrategy<AlipayProfile> {
 
   /**
    * Whether this login reads user information: only an auth_user grant may call
-   * alipay.user.info.share (an auth_base token gets 20001). The granted scope is the one Alipay
-   * echoes in the callback, else the one this login asked for. An explicit skipUserProfile wins.
+   * alipay.user.info.share (an auth_base token gets 20001). The scope is the one recorded with the
+   * login's state when it started (the callback's `scope` parameter is not signed, so it is never
+   * read); without a recording store, the callback route's own `scope` option, else the configured
+   * one. An explicit skipUserProfile wins.
    */
-  private userInfoWanted(query: Record<string, unknown>, options: AlipayAuthenticateOptions): boolean | undefined {
+  private userInfoWanted(recordedScope: string | undefined, options: AlipayAuthenticateOptions): boolean | undefined {
     if (this.userProfileOptionSet) return undefined;
     let granted = this.defaultScope;
-    if (typeof query.scope === 'string' && query.scope !== '') granted = query.scope;
+    if (recordedScope) granted = recordedScope;
     else if (options.scope !== undefined) granted = normaliseScope(options.scope);
     return granted.split(/[\s,]+/).includes('auth_user');
   }
@@ -127,7 +131,7 @@ class AlipayStrategy extends MainlandExchangeStrategy<AlipayProfile> {
     } catch (err) {
       return this.error(err as Error);
     }
-    const meta = this.stateMeta(callbackURL);
+    const meta = this.stateMeta(callbackURL, scope);
     try {
       storeState(this.internals._stateStore, req, options.state, meta, (err, state) => {
         if (err) return this.error(err as Error);

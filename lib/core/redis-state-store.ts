@@ -15,7 +15,7 @@
 import { bindBrowser, presentedBinding } from './browser-binding';
 import { AlipayError } from './errors';
 import { randomToken } from './random';
-import type { StateMeta } from './state-store';
+import type { RecordedLogin, StateMeta } from './state-store';
 
 /** The client methods used, satisfied by node-redis v4/v5 and ioredis clients. */
 export interface RedisStateClient {
@@ -52,6 +52,8 @@ interface StoredState {
   c: string;
   /** Application state, when the login carried some. */
   a?: unknown;
+  /** The scope the login asked for. */
+  s?: string;
 }
 
 /** What this store issues: 24 base64url characters (144 random bits). */
@@ -97,6 +99,7 @@ export class RedisStateStore {
     const state = randomToken();
     const value: StoredState = { n: meta.strategyName, i: meta.clientID, c: meta.callbackURL };
     if (appState !== undefined) value.a = appState;
+    if (meta.scope) value.s = meta.scope;
     const key = this.key(state, binding);
     const json = JSON.stringify(value);
     const write = this.client.getDel ? this.client.set(key, json, { PX: this.ttlMs }) : this.client.set(key, json, 'PX', this.ttlMs);
@@ -104,7 +107,7 @@ export class RedisStateStore {
   }
 
   /** passport-oauth2's `verify(req, providedState, meta, callback)`; consumes the state. */
-  verify(req: object, providedState: unknown, meta: StateMeta, callback: Done<[(boolean | unknown)?, unknown?]>): void {
+  verify(req: object, providedState: unknown, meta: StateMeta, callback: Done<[(boolean | unknown)?, unknown?, RecordedLogin?]>): void {
     // A state this store cannot have issued, or a browser that started no login, is refused without a round trip.
     if (typeof providedState !== 'string' || !STATE.test(providedState)) return callback(null, false, UNVERIFIABLE);
     const binding = presentedBinding(req);
@@ -122,7 +125,7 @@ export class RedisStateStore {
       if (stored.n !== meta.strategyName || stored.i !== meta.clientID || stored.c !== meta.callbackURL) {
         return callback(null, false, INVALID);
       }
-      callback(null, true, stored.a);
+      callback(null, true, stored.a, { scope: stored.s });
     }, callback);
   }
 

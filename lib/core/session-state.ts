@@ -6,10 +6,13 @@
  * one more drops the oldest. A callback with a wrong state consumes nothing, so a forged callback
  * cannot cancel the user's real login. The state comes from a pooled CSPRNG buffer.
  *
- * Sessions written by passport-oauth2's own store (`{ state }`, one pending login) are still read.
+ * Each login also records the scope it asked for, which decides the user-information call (the
+ * callback's own `scope` parameter is not signed). Sessions written by passport-oauth2's own store
+ * (`{ state }`, one pending login) are still read.
  */
 import { timingSafeEqual } from 'crypto';
 import { randomToken } from './random';
+import type { RecordedLogin, StateMeta } from './state-store';
 
 const NO_SESSION =
   'OAuth 2.0 authentication requires session support when using state. Did you forget to use express-session middleware?';
@@ -23,6 +26,8 @@ interface PendingState {
   state: string;
   /** Epoch milliseconds after which the state is refused. */
   expires: number;
+  /** The scope the login asked for. */
+  scope?: string;
 }
 
 interface Slot {
@@ -62,25 +67,32 @@ export class SessionStateStore {
     else session[this.key] = { pending };
   }
 
-  store(req: SessionRequest, done: (err: Error | null, state?: string) => void): void {
+  store(req: SessionRequest, meta: Pick<StateMeta, 'scope'>, done: (err: Error | null, state?: string) => void): void {
     const session = req.session;
     if (!session) return done(new Error(NO_SESSION));
     const state = randomToken();
     const pending = this.live(session[this.key]);
-    pending.push({ state, expires: this.now() + STATE_LIFETIME_MS });
+    const entry: PendingState = { state, expires: this.now() + STATE_LIFETIME_MS };
+    if (meta.scope) entry.scope = meta.scope;
+    pending.push(entry);
     this.keep(session, pending.slice(-MAX_PENDING));
     done(null, state);
   }
 
-  verify(req: SessionRequest, providedState: string | undefined, done: (err: Error | null, ok?: boolean, info?: object) => void): void {
+  verify(
+    req: SessionRequest,
+    providedState: string | undefined,
+    _meta: StateMeta,
+    done: (err: Error | null, ok?: boolean, info?: object, recorded?: RecordedLogin) => void,
+  ): void {
     const session = req.session;
     if (!session) return done(new Error(NO_SESSION));
     const pending = this.live(session[this.key]);
     if (pending.length === 0) return done(null, false, { message: 'Unable to verify authorization request state.' });
     const match = typeof providedState === 'string' ? pending.findIndex((p) => sameState(p.state, providedState)) : -1;
     if (match < 0) return done(null, false, { message: 'Invalid authorization request state.' });
-    pending.splice(match, 1);
+    const [{ scope }] = pending.splice(match, 1);
     this.keep(session, pending);
-    done(null, true);
+    done(null, true, undefined, { scope });
   }
 }

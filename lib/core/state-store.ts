@@ -13,6 +13,14 @@ export interface StateMeta {
   tokenURL: string;
   clientID: string;
   callbackURL: string;
+  /** The scope the login asked for: this package's stores keep it and give it back on verify. */
+  scope?: string;
+}
+
+/** What this package's own stores return beside passport's (ok, appState) on verify. */
+export interface RecordedLogin {
+  /** The scope recorded when the login started. */
+  scope?: string;
 }
 
 type Store = OAuth2Internals['_stateStore'];
@@ -42,7 +50,7 @@ export function verifyState(
   req: unknown,
   providedState: string | undefined,
   meta: () => StateMeta,
-  done: (err: unknown, ok?: unknown, info?: unknown) => void,
+  done: (err: unknown, ok?: unknown, info?: unknown, recorded?: RecordedLogin) => void,
 ): void {
   if (store.verify.length === 4) return store.verify(req, providedState, meta(), done);
   return store.verify(req, providedState, done);

@@ -33,26 +33,42 @@ describe('per-request scope decides the user-info call', () => {
     expect(new URL(expectAction(out, 'redirect').url).searchParams.get('scope')).to.equal('auth_base');
   });
 
-  it('skips user info when Alipay granted auth_base, though the strategy is configured with auth_user', async () => {
-    nockToken(TOKEN_NODE, node('token-user-id'));
-    // No interceptor for alipay.user.info.share: calling it would fail the login.
-    const seen: { profile?: any } = {};
-    const out = await run(strategy({ scope: 'auth_user' }, captureVerify(seen)), callback({ auth_code: AUTH_CODE, scope: 'auth_base' }));
-    expectAction(out, 'success');
-    expect(seen.profile).not.to.have.property('displayName');
-  });
+  /** Starts a login with `scope` in a session and returns its callback with `tamperedScope` in the URL. */
+  async function startThenCallBack(s: ReturnType<typeof strategy>, scope: string, tamperedScope: string) {
+    const session: Record<string, unknown> = {};
+    const out = expectAction(await run(s, (req) => (req.session = session), { scope }), 'redirect');
+    const state = new URL(out.url).searchParams.get('state') as string;
+    return run(s, (req) => {
+      callback({ auth_code: AUTH_CODE, state, scope: tamperedScope })(req);
+      req.session = session;
+    });
+  }
 
-  it('reads user info when Alipay granted auth_user, though the strategy is configured with auth_base', async () => {
+  it('reads user info for a login that asked for auth_user, whatever scope the callback URL claims', async () => {
     nockToken(TOKEN_NODE, node('token-user-id'));
     const info = nockGateway('alipay.user.info.share', gatewayBody(USER_INFO_NODE, node('user-info')));
     const seen: { profile?: any } = {};
-    const out = await run(strategy({ scope: 'auth_base' }, captureVerify(seen)), callback({ auth_code: AUTH_CODE, scope: 'auth_user' }));
-    expectAction(out, 'success');
+    expectAction(await startThenCallBack(strategy({ state: true }, captureVerify(seen)), 'auth_user', 'auth_base'), 'success');
     expect(info.captured).to.have.length(1);
     expect(seen.profile.displayName).to.equal('支付宝小二');
   });
 
-  it('falls back to the scope the callback route names when Alipay echoes none', async () => {
+  it('never calls user info for a login that asked for auth_base, whatever scope the callback URL claims', async () => {
+    nockToken(TOKEN_NODE, node('token-user-id'));
+    // No interceptor for alipay.user.info.share: calling it would fail the login.
+    const seen: { profile?: any } = {};
+    expectAction(await startThenCallBack(strategy({ state: true, scope: 'auth_user' }, captureVerify(seen)), 'auth_base', 'auth_user'), 'success');
+    expect(seen.profile).not.to.have.property('displayName');
+  });
+
+  it('ignores the callback URL scope without a state store too: the configured scope decides', async () => {
+    nockToken(TOKEN_NODE, node('token-user-id'));
+    const seen: { profile?: any } = {};
+    expectAction(await run(strategy({ scope: 'auth_base' }, captureVerify(seen)), callback({ auth_code: AUTH_CODE, scope: 'auth_user' })), 'success');
+    expect(seen.profile).not.to.have.property('displayName');
+  });
+
+  it('takes the scope the callback route names when no store recorded one', async () => {
     nockToken(TOKEN_NODE, node('token-user-id'));
     const info = nockGateway('alipay.user.info.share', gatewayBody(USER_INFO_NODE, node('user-info')));
     const out = await run(strategy({ scope: 'auth_base' }), callback({ auth_code: AUTH_CODE }), { scope: 'auth_user' });

@@ -87,4 +87,14 @@ describe('RedisStateStore binds states to the browser', () => {
     expect(await verify(s, { headers: {}, session: {} }, state)).to.equal(false);
     expect(await verify(s, mine, state)).to.equal(true);
   });
+
+  it('gives back the scope the login asked for', async () => {
+    const s = new RedisStateStore({ client: memoryRedis() });
+    const mine = { headers: {}, session: {} };
+    const state = await new Promise<string>((resolve, reject) =>
+      s.store(mine, undefined, { ...META, scope: 'auth_user' }, (err, st) => (err ? reject(err) : resolve(st as string))),
+    );
+    const recorded = await new Promise<unknown>((resolve) => s.verify(mine, state, META, (_err, _ok, _app, rec) => resolve(rec)));
+    expect(recorded).to.deep.equal({ scope: 'auth_user' });
+  });
 });

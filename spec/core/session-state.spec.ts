@@ -14,11 +14,14 @@ describe('SessionStateStore', () => {
     req = { session: {} };
   });
 
-  const issue = () =>
-    new Promise<string>((resolve, reject) => store.store(req, (err, state) => (err ? reject(err) : resolve(state as string))));
+  const META = { authorizationURL: 'https://openauth.alipay.com/x', tokenURL: 'https://openapi.alipay.com/gateway.do', clientID: '2021', callbackURL: 'https://app.example.com/cb' };
+  const issue = (scope?: string) =>
+    new Promise<string>((resolve, reject) => store.store(req, { scope }, (err, state) => (err ? reject(err) : resolve(state as string))));
   const check = (state: string | undefined) =>
-    new Promise<{ ok: boolean; message?: string }>((resolve, reject) =>
-      store.verify(req, state, (err, ok, info) => (err ? reject(err) : resolve({ ok: Boolean(ok), message: (info as { message?: string })?.message }))),
+    new Promise<{ ok: boolean; message?: string; scope?: string }>((resolve, reject) =>
+      store.verify(req, state, META, (err, ok, info, recorded) =>
+        err ? reject(err) : resolve({ ok: Boolean(ok), message: (info as { message?: string })?.message, ...(recorded?.scope ? { scope: recorded.scope } : {}) }),
+      ),
     );
 
   it('accepts the state of the first tab after a second tab started its own login', async () => {
@@ -69,6 +72,13 @@ describe('SessionStateStore', () => {
     expect(await check(state)).to.deep.include({ ok: true });
   });
 
+  it('gives back the scope each login asked for', async () => {
+    const user = await issue('auth_user');
+    const base = await issue('auth_base');
+    expect(await check(base)).to.deep.include({ ok: true, scope: 'auth_base' });
+    expect(await check(user)).to.deep.include({ ok: true, scope: 'auth_user' });
+  });
+
   it('removes its session entry once no login is pending', async () => {
     await check(await issue());
     expect(req.session).not.to.have.property(KEY);
@@ -83,7 +93,7 @@ describe('SessionStateStore', () => {
   it('errors without a session, naming the session middleware', async () => {
     const bare = {} as { session: Record<string, any> };
     await new Promise<void>((resolve) =>
-      store.store(bare, (err) => {
+      store.store(bare, {}, (err) => {
         expect(err?.message).to.match(/session support/);
         resolve();
       }),
