@@ -38,6 +38,13 @@ describe('README.md', () => {
     expect(tsconfig.include).to.include('examples/**/*.ts');
   });
 
+  it("shows Alipay's refusals exactly as the table the error messages come from (lib/alipay/refusals.ts)", async () => {
+    const { REFUSALS } = await import('../lib/alipay/refusals');
+    const rows = REFUSALS.map((r) => `| \`${r.key}\` | ${r.meaning} | ${r.status} | ${r.advice.replace(/\|/g, '\\|')} |`);
+    const table = ['| subCode (or code) | meaning | `status` | advice (in the message) |', '|---|---|---|---|', ...rows].join('\n');
+    expect(README).to.include(`<!-- refusals -->\n${table}\n<!-- /refusals -->`);
+  });
+
   it('names the diagnostics channel the code publishes on', async () => {
     const { CALL_CHANNEL } = await import('../lib');
     expect(README).to.include(`**\`${CALL_CHANNEL}\`**`);

@@ -1,31 +1,7 @@
 /** The error Alipay's mainland gateway returns when it refuses a call. */
 import { AlipayError } from '../core/errors';
 import { fieldText as str } from '../core/fields';
-
-/** What to check for the sub_codes an application can do something about. */
-const ADVICE: Record<string, string> = {
-  'isv.code-invalid':
-    'The auth_code was already used, has expired, or was issued to another app: start the login again.',
-  'isv.invalid-signature':
-    'Alipay could not verify the request signature: check that privateKey pairs with the application ' +
-    'public key uploaded to the Alipay console, and compare subMsg (the string Alipay verified) with signContent.',
-  'isv.invalid-app-id': 'Check appId, and that sandbox/gatewayURL point at the environment the app belongs to.',
-  'isv.refresh-token-invalid': 'The refresh token is invalid or expired: the user must sign in again.',
-  'isv.refreshed-token-invalid': 'This refresh token was already used: keep the newest refresh token returned by each refresh.',
-  'aop.invalid-auth-token':
-    'The access token cannot read user information: request scope auth_user, or set skipUserProfile.',
-  'aop.auth-token-time-out':
-    'The access token has expired: sign the user in again, or refresh the token before reading user information.',
-  'isv.insufficient-isv-permissions':
-    'The app lacks this capability: in the Alipay console add 获取会员基础信息 (member basic information; ' +
-    'mini programs cannot add the old 获取会员信息 package), or 获取会员手机号 for phone numbers.',
-  'isp.unknow-error': 'Alipay had an internal error; the user can sign in again.',
-};
-
-const ADVICE_BY_CODE: Record<string, string> = {
-  '40006': 'The app lacks this permission: add the "获取会员信息" capability to the app in the Alipay console.',
-  '20001': ADVICE['aop.invalid-auth-token'],
-};
+import { refusalFor } from './refusals';
 
 /** Masks parameter values that are secrets in the string Alipay echoes for isv.invalid-signature. */
 export function redactSignContent(text: string): string {
@@ -50,14 +26,20 @@ export class AlipayAPIError extends AlipayError {
   readonly signed: boolean;
   /** The content this package signed (secrets masked), to compare with subMsg on isv.invalid-signature. */
   readonly signContent?: string;
+  /**
+   * What the app should answer (error handlers such as Express's read it): 400 when the user's code
+   * or token was refused (start again), 500 for the app's configuration, 502 when Alipay failed.
+   */
+  readonly status: number;
 
-  constructor(method: string, fields: AlipayErrorFields, signed: boolean, signContent?: string) {
+  constructor(method: string, fields: AlipayErrorFields, signed: boolean, signContent?: string, status?: number) {
     const code = str(fields.code) ?? 'unknown';
     const msg = str(fields.msg);
     const subCode = str(fields.sub_code);
     const subMsg = str(fields.sub_msg);
     const safeSubMsg = subMsg === undefined ? undefined : redactSignContent(subMsg);
-    const advice = (subCode && ADVICE[subCode]) ?? ADVICE_BY_CODE[code];
+    const refusal = refusalFor(subCode, code);
+    const advice = refusal?.advice;
     super(
       `Alipay refused ${method}: ${code}${msg ? ` ${msg}` : ''}` +
         (subCode ? ` (${subCode}${safeSubMsg ? `: ${safeSubMsg}` : ''})` : '') +
@@ -70,6 +52,7 @@ export class AlipayAPIError extends AlipayError {
     if (subCode !== undefined) this.subCode = subCode;
     if (safeSubMsg !== undefined) this.subMsg = safeSubMsg;
     this.signed = signed;
+    this.status = status ?? refusal?.status ?? 502;
     if (signContent !== undefined && subCode === 'isv.invalid-signature') this.signContent = redactSignContent(signContent);
   }
 }

@@ -45,6 +45,8 @@ class AlipayInAppStrategy extends MainlandExchangeStrategy<AlipayInAppProfile> {
   private readonly privateKey: KeyObject;
   private readonly alipayPublicKey: KeyObject;
   private readonly aesKey: Buffer | undefined;
+  /** Warnings already given; shared by passport's per-request copies of the strategy. */
+  private readonly warned = new Set<string>();
   private readonly codeSource: PostedCodeSource;
 
   constructor(
@@ -85,6 +87,7 @@ class AlipayInAppStrategy extends MainlandExchangeStrategy<AlipayInAppProfile> {
     let profileExtras: Partial<AlipayInAppProfile> | undefined;
     const phone = posted.body.phoneNumber;
     if (phone !== undefined && phone !== null && phone !== '') {
+      if (!this.aesKey) this.warnOnce('phone-without-aes-key');
       try {
         const mobile = readPhoneNumber(phone, { alipayPublicKey: this.alipayPublicKey, aesKey: this.aesKey });
         profileExtras = { phoneNumber: mobile, phoneNumbers: [{ value: mobile }] };
@@ -93,6 +96,20 @@ class AlipayInAppStrategy extends MainlandExchangeStrategy<AlipayInAppProfile> {
       }
     }
     this.completeLogin(req, posted.code, { profileExtras });
+  }
+
+  /**
+   * A configuration problem that clients reveal (a phone number posted to a strategy without
+   * aesKey): told to the operator once per strategy, while each client gets its 400.
+   */
+  private warnOnce(problem: 'phone-without-aes-key'): void {
+    if (this.warned.has(problem)) return;
+    this.warned.add(problem);
+    process.emitWarning(
+      `${this.name}: a client posted a phoneNumber, but aesKey is not configured, so phone numbers are refused (400). ` +
+        'Set aesKey to the content-encryption key (接口内容加密方式) from the Alipay console to read them.',
+      { code: 'PASSPORT_ALIPAY_NO_AES_KEY' },
+    );
   }
 
   /**

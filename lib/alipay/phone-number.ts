@@ -56,34 +56,73 @@ export interface PhoneNumberKeys {
   aesKey: Buffer | undefined;
 }
 
+/** A posted payload is the client's input: whatever is wrong with it is answered 400. */
+const CLIENT = 400;
+
 /**
- * Verifies and decrypts a phone payload; returns the mobile number. Throws AlipaySignatureError
- * when the signature fails, AlipayPhoneNumberError when the payload is malformed or does not
- * decrypt, AlipayAPIError when Alipay's code is not 10000, AlipayConfigError without aesKey.
- * No message quotes the ciphertext, the key or the number.
+ * An unencrypted refusal: with content encryption not set up in the console, `response` is
+ * Alipay's refusal as plain JSON (`{"code":"40003",…,"subCode":"isv.missing-encrypt-key"}`).
+ */
+function plainRefusal(response: string): AlipayAPIError | undefined {
+  if (!response.startsWith('{') || response.length > MAX_PAYLOAD_CHARS) return undefined;
+  let fields: unknown;
+  try {
+    fields = JSON.parse(response);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(fields) || fields.code === undefined) return undefined;
+  const subCode = fields.subCode ?? fields.sub_code;
+  return new AlipayAPIError(METHOD, { code: fields.code, msg: fields.msg, sub_code: subCode, sub_msg: fields.subMsg ?? fields.sub_msg }, false, undefined, CLIENT);
+}
+
+/**
+ * Verifies and decrypts a phone payload; returns the mobile number. Everything it throws carries
+ * status 400 (the payload is client input): AlipayPhoneNumberError when it is malformed, does not
+ * decrypt, or this app reads no phone numbers (no aesKey); AlipaySignatureError when its signature
+ * fails; AlipayAPIError when Alipay's answer inside is a refusal. No message quotes the
+ * ciphertext, the key or the number.
  */
 export function readPhoneNumber(value: unknown, keys: PhoneNumberKeys): string {
   if (!keys.aesKey) {
-    throw new AlipayConfigError(
-      'A phoneNumber payload was posted but aesKey is not configured: set aesKey to the content-encryption key (接口内容加密方式) from the Alipay console.',
+    throw new AlipayPhoneNumberError(
+      'This server does not read phone numbers (no aesKey is configured): sign in without phoneNumber.',
+      'ALIPAY_PHONE_NOT_CONFIGURED',
     );
   }
   const payload = payloadObject(value);
   const ciphertext = payload.response;
   const sign = payload.sign;
+  if (typeof ciphertext === 'string') {
+    const refusal = plainRefusal(ciphertext);
+    if (refusal) throw refusal;
+  }
   if (typeof ciphertext !== 'string' || !BASE64.test(ciphertext) || ciphertext.length > MAX_PAYLOAD_CHARS) {
     throw new AlipayPhoneNumberError('The phone payload has no base64 "response" ciphertext.', 'ALIPAY_PHONE_MALFORMED');
   }
-  if (payload.sign_type !== undefined && payload.sign_type !== 'RSA2') {
-    throw new AlipaySignatureError(`The phone payload is signed with ${JSON.stringify(payload.sign_type)}; only RSA2 is accepted.`);
+  // Alipay's Java sample treats a blank sign_type as RSA2; RSA (SHA-1) is never accepted.
+  if (payload.sign_type !== undefined && payload.sign_type !== '' && payload.sign_type !== 'RSA2') {
+    throw new AlipaySignatureError(
+      `The phone payload is signed with ${JSON.stringify(payload.sign_type)}; only RSA2 is accepted (set the app's signing to RSA2 in the console).`,
+      'ALIPAY_SIGNATURE_INVALID',
+      CLIENT,
+    );
+  }
+  if (payload.encrypt_type !== undefined && payload.encrypt_type !== '' && payload.encrypt_type !== 'AES') {
+    throw new AlipayPhoneNumberError(
+      `The phone payload is encrypted with ${JSON.stringify(payload.encrypt_type)}; only AES (接口内容加密方式) is supported.`,
+      'ALIPAY_PHONE_MALFORMED',
+    );
   }
   if (typeof sign !== 'string' || sign === '') {
-    throw new AlipaySignatureError('The phone payload carries no sign; an unsigned phone number is never accepted.', 'ALIPAY_SIGNATURE_MISSING');
+    throw new AlipaySignatureError('The phone payload carries no sign; an unsigned phone number is never accepted.', 'ALIPAY_SIGNATURE_MISSING', CLIENT);
   }
   // Alipay signs the ciphertext as a JSON string value: wrapped in double quotes.
   if (!verifyRawSpan(`"${ciphertext}"`, sign, keys.alipayPublicKey)) {
     throw new AlipaySignatureError(
       "The phone payload's signature does not verify with alipayPublicKey: it was not issued by Alipay for this app, or was altered.",
+      'ALIPAY_SIGNATURE_INVALID',
+      CLIENT,
     );
   }
   let plaintext: unknown;
@@ -98,7 +137,7 @@ export function readPhoneNumber(value: unknown, keys: PhoneNumberKeys): string {
   }
   const fields = isRecord(plaintext) ? plaintext : {};
   if (fieldText(fields.code) !== '10000') {
-    throw new AlipayAPIError(METHOD, { code: fields.code, msg: fields.msg, sub_code: fields.subCode, sub_msg: fields.subMsg }, true);
+    throw new AlipayAPIError(METHOD, { code: fields.code, msg: fields.msg, sub_code: fields.subCode, sub_msg: fields.subMsg }, true, undefined, CLIENT);
   }
   const mobile = fieldText(fields.mobile);
   if (!mobile) throw new AlipayPhoneNumberError('The decrypted phone payload carries no mobile number.', 'ALIPAY_PHONE_MALFORMED');

@@ -27,8 +27,15 @@ export class AlipayConfigError extends AlipayError {
  * certificate other than the configured one, or the response echoes another request.
  */
 export class AlipaySignatureError extends AlipayError {
-  constructor(message: string, code = 'ALIPAY_SIGNATURE_INVALID') {
+  /**
+   * What the app should answer: 502 for a gateway answer that cannot be trusted (upstream trouble),
+   * 400 for a payload the client posted (a phone number).
+   */
+  readonly status: number;
+
+  constructor(message: string, code = 'ALIPAY_SIGNATURE_INVALID', status = 502) {
     super(message, code);
+    this.status = status;
   }
 }
 

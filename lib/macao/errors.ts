@@ -19,6 +19,27 @@ const ADVICE: Record<string, string> = {
     'The outcome is unknown: do not trust any token; ask the user to authorize again (an authCode is never re-sent).',
 };
 
+/** Whose problem a result code is, as the HTTP status the app should answer (default 502: Alipay's). */
+const STATUS: Record<string, number> = {
+  AUTH_CODE_INVALID: 400,
+  REFRESH_TOKEN_INVALID: 400,
+  USER_NOT_EXIST: 403,
+  USER_STATUS_ABNORMAL: 403,
+  RISK_REJECT: 403,
+  OTP_VERIFY_TIMES_EXCEED_LIMIT: 403,
+  OTP_VERIFY_UNMATCHED: 403,
+  INVALID_SIGNATURE: 500,
+  KEY_NO_FOUND: 500,
+  UNKNOWN_CLIENT: 500,
+  INVALID_CLIENT_STATUS: 500,
+  ACCESS_DENIED: 500,
+  CLIENT_FORBIDDEN_ACCESS_API: 500,
+  PARAM_ILLEGAL: 500,
+  NO_INTERFACE_DEF: 500,
+  API_IS_INVALID: 500,
+  REQUEST_TRAFFIC_EXCEED_LIMIT: 503,
+};
+
 export interface MacaoResultInfo {
   resultStatus?: unknown;
   resultCode?: unknown;
@@ -37,6 +58,8 @@ export class AlipayMacaoAPIError extends AlipayError {
   readonly retryable: boolean;
   /** False when the failure arrived without a signature: nothing in it is authenticated. */
   readonly signed: boolean;
+  /** What the app should answer: 400/403 for the user's code or account, 500 for configuration, 502/503 for Alipay. */
+  readonly status: number;
 
   constructor(functionName: string, info: MacaoResultInfo, signed: boolean) {
     const resultStatus = str(info.resultStatus) ?? 'missing';
@@ -59,5 +82,6 @@ export class AlipayMacaoAPIError extends AlipayError {
     if (resultMsg !== undefined) this.resultMsg = resultMsg;
     this.retryable = retryable;
     this.signed = signed;
+    this.status = resultStatus === 'U' ? 502 : (STATUS[resultCode] ?? 502);
   }
 }

@@ -29,6 +29,31 @@ describe('mainland error reporting', () => {
     expect(err.message).to.match(/start the login again/);
   });
 
+  it("answers a used or random auth_code as the user's problem: status 400", async () => {
+    nockToken('error_response', node('error-code-invalid'));
+    expect(expectAction(await login(), 'error').err).to.include({ status: 400 });
+  });
+
+  it("answers a configuration refusal (isv.invalid-signature) as the operator's: status 500", async () => {
+    nockToken('error_response', node('error-invalid-signature'));
+    expect(expectAction(await login(), 'error').err).to.include({ status: 500 });
+  });
+
+  it("answers an unknown refusal as Alipay's failure: status 502", async () => {
+    nockToken('error_response', '{"code":"40004","msg":"Business Failed","sub_code":"isv.something-new","sub_msg":"?"}');
+    expect(expectAction(await login(), 'error').err).to.include({ status: 502 });
+  });
+
+  it('gives advice for 40004 isv.app-unauthorized', async () => {
+    nockToken('error_response', '{"code":"40004","msg":"Business Failed","sub_code":"isv.app-unauthorized","sub_msg":"应用未上线"}');
+    expect(expectAction(await login(), 'error').err.message).to.match(/publish the app in the console/);
+  });
+
+  it('gives advice for a bare 40006', async () => {
+    nockToken('error_response', '{"code":"40006","msg":"Insufficient Permissions"}');
+    expect(expectAction(await login(), 'error').err.message).to.match(/获取会员基础信息/);
+  });
+
   it('reports a timeout as a transport error', async () => {
     // The answer would come after 10 s; failing well before that means the 100 ms limit fired.
     nock(GATEWAY_ORIGIN).post('/gateway.do').query(true).delay(10_000).reply(200, '{}');

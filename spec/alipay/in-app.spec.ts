@@ -218,6 +218,8 @@ describe('AlipayInAppStrategy phone number (my.getPhoneNumber)', () => {
     const { err } = expectAction(out, 'error');
     expect(err).to.be.instanceOf(type);
     expect((err as any).code).to.match(code);
+    // A posted payload is client input: whatever is wrong with it is the client's 400, never a 500.
+    expect((err as any).status).to.equal(400);
     const payload = JSON.parse(PHONE);
     for (const secret of [payload.response, payload.response.slice(0, 24), AES_KEY, OTHER_AES_KEY, '13800138000']) {
       expect(err.message).not.to.include(secret);
@@ -256,9 +258,56 @@ describe('AlipayInAppStrategy phone number (my.getPhoneNumber)', () => {
     expect(err).to.include({ subCode: 'isv.mobile-not-authorized', method: 'my.getPhoneNumber' });
   });
 
-  it('says aesKey is missing when a phone payload arrives without one configured', async () => {
-    const err = expectPhoneError(await login(inApp({ aesKey: undefined }), { authCode: AUTH_CODE, phoneNumber: PHONE }), AlipayConfigError, /ALIPAY_CONFIG_INVALID/);
-    expect(err.message).to.match(/aesKey/);
+  it('tells a client that posts a phone payload to a strategy without aesKey that phone numbers are not read (400)', async () => {
+    const err = expectPhoneError(
+      await login(inApp({ aesKey: undefined }), { authCode: AUTH_CODE, phoneNumber: PHONE }),
+      AlipayPhoneNumberError,
+      /ALIPAY_PHONE_NOT_CONFIGURED/,
+    );
+    expect(err.message).to.match(/does not read phone numbers/);
+  });
+
+  it('warns the operator once, not per request, that aesKey is missing', async () => {
+    const warnings: Error[] = [];
+    const listen = (w: Error) => warnings.push(w);
+    process.on('warning', listen);
+    try {
+      const s = inApp({ aesKey: undefined });
+      await login(s, { authCode: AUTH_CODE, phoneNumber: PHONE });
+      await login(s, { authCode: AUTH_CODE, phoneNumber: PHONE });
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', listen);
+    }
+    const ours = warnings.filter((w) => (w as { code?: string }).code === 'PASSPORT_ALIPAY_NO_AES_KEY');
+    expect(ours).to.have.length(1);
+    expect(ours[0].message).to.match(/aesKey is not configured/);
+  });
+
+  it('accepts a blank sign_type as RSA2, as Alipay\'s Java sample does', async () => {
+    nockToken(TOKEN_NODE, node('token-user-id'));
+    const payload = { ...JSON.parse(PHONE), sign_type: '' };
+    expect(expectAction(await login(inApp(), { authCode: AUTH_CODE, phoneNumber: payload }), 'success').user).to.include({ phoneNumber: '13800138000' });
+  });
+
+  it('refuses sign_type RSA with a message naming RSA2', async () => {
+    const payload = { ...JSON.parse(PHONE), sign_type: 'RSA' };
+    const err = expectPhoneError(await login(inApp(), { authCode: AUTH_CODE, phoneNumber: payload }), AlipaySignatureError, /ALIPAY_SIGNATURE_INVALID/);
+    expect(err.message).to.match(/only RSA2 is accepted/);
+  });
+
+  it('refuses an encrypt_type other than AES with a message', async () => {
+    const payload = { ...JSON.parse(PHONE), encrypt_type: 'SM4' };
+    const err = expectPhoneError(await login(inApp(), { authCode: AUTH_CODE, phoneNumber: payload }), AlipayPhoneNumberError, /ALIPAY_PHONE_MALFORMED/);
+    expect(err.message).to.match(/only AES/);
+  });
+
+  it("reports Alipay's unencrypted isv.missing-encrypt-key refusal as AlipayAPIError with its advice", async () => {
+    const refusal = '{"code":"40003","msg":"Insufficient Conditions","subCode":"isv.missing-encrypt-key","subMsg":"缺少加密配置"}';
+    const payload = { response: refusal, sign: 'c2lnbg==', sign_type: 'RSA2', charset: 'UTF-8' };
+    const err = expectPhoneError(await login(inApp(), { authCode: AUTH_CODE, phoneNumber: payload }), AlipayAPIError, /^40003$/);
+    expect(err).to.include({ subCode: 'isv.missing-encrypt-key', signed: false });
+    expect(err.message).to.match(/接口内容加密方式/);
   });
 
   it('refuses a phone payload that is not JSON', async () => {

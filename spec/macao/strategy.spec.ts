@@ -209,21 +209,22 @@ describe('AlipayMacaoStrategy response verification', () => {
 });
 
 describe('AlipayMacaoStrategy result statuses', () => {
-  const cases: Array<[string, string, boolean]> = [
-    ['AUTH_CODE_INVALID', 'F', false],
-    ['INVALID_SIGNATURE', 'F', false],
-    ['PARAM_ILLEGAL', 'F', false],
-    ['RISK_REJECT', 'F', false],
-    ['KEY_NO_FOUND', 'F', false],
-    ['REFRESH_TOKEN_INVALID', 'F', false],
-    ['REQUEST_TRAFFIC_EXCEED_LIMIT', 'F', true],
-    ['UNKNOWN_EXCEPTION', 'U', true],
+  // The HTTP status says whose problem it is: the user's code or account (4xx), the app's configuration (500), Alipay (502/503).
+  const cases: Array<[string, string, boolean, number]> = [
+    ['AUTH_CODE_INVALID', 'F', false, 400],
+    ['INVALID_SIGNATURE', 'F', false, 500],
+    ['PARAM_ILLEGAL', 'F', false, 500],
+    ['RISK_REJECT', 'F', false, 403],
+    ['KEY_NO_FOUND', 'F', false, 500],
+    ['REFRESH_TOKEN_INVALID', 'F', false, 400],
+    ['REQUEST_TRAFFIC_EXCEED_LIMIT', 'F', true, 503],
+    ['UNKNOWN_EXCEPTION', 'U', true, 502],
   ];
-  for (const [code, status, retryable] of cases) {
-    it(`maps ${status} ${code} to AlipayMacaoAPIError (retryable: ${retryable})`, async () => {
+  for (const [code, status, retryable, httpStatus] of cases) {
+    it(`maps ${status} ${code} to AlipayMacaoAPIError (retryable: ${retryable}, HTTP ${httpStatus})`, async () => {
       nockMacao(APPLY_TOKEN_PATH, `result-${code}`);
       const { err } = expectAction(await login(), 'error');
-      expect(err).to.be.instanceOf(AlipayMacaoAPIError).and.include({ resultStatus: status, resultCode: code, retryable, signed: true });
+      expect(err).to.be.instanceOf(AlipayMacaoAPIError).and.include({ resultStatus: status, resultCode: code, retryable, signed: true, status: httpStatus });
       expect((err as AlipayMacaoAPIError).resultCodeId).to.match(/^\d{8}$/);
     });
   }
