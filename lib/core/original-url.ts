@@ -17,7 +17,14 @@ interface RequestLike {
 
 const ABSOLUTE = /^https?:\/\//i;
 /** A host header: a DNS name or IPv4 address, or a bracketed IPv6 address, with an optional port. */
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
+
+/** A usable Host: the pattern above, with a port (when there is one) from 1 to 65535. */
+function usableHost(host: string | undefined): host is string {
+  const m = host === undefined ? null : HOST.exec(host);
+  if (!m) return false;
+  return m[1] === undefined || (Number(m[1]) >= 1 && Number(m[1]) <= 65535);
+}
 
 export function isAbsoluteURL(url: string): boolean {
   return ABSOLUTE.test(url);
@@ -72,12 +79,17 @@ function origin(req: RequestLike, proxy: boolean | undefined): { protocol: strin
 export function absoluteCallbackURL(req: unknown, callbackURL: string, proxy?: boolean): string {
   if (isAbsoluteURL(callbackURL)) return callbackURL;
   const { protocol, host } = origin(req as RequestLike, proxy);
-  if (host === undefined || !HOST.test(host)) {
-    throw new AlipayRequestError('The request has no usable Host header, so the relative callbackURL cannot be resolved.');
+  if (!usableHost(host)) {
+    throw new AlipayRequestError('The request has no usable Host header (a name or address, and a port from 1 to 65535), so the relative callbackURL cannot be resolved.');
   }
   const scheme = protocol.replace(/:$/, '').toLowerCase();
   if (scheme !== 'http' && scheme !== 'https') {
     throw new AlipayRequestError('The request\'s forwarded protocol is neither http nor https.');
   }
-  return new URL(callbackURL, `${scheme}://${host}`).toString();
+  try {
+    return new URL(callbackURL, `${scheme}://${host}`).toString();
+  } catch {
+    // Whatever else the URL parser refuses in a Host that matched the pattern (e.g. a bad IPv6 literal).
+    throw new AlipayRequestError('The request\'s Host header is not a valid host, so the relative callbackURL cannot be resolved.');
+  }
 }

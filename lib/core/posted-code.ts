@@ -44,8 +44,12 @@ export function readPostedCode(req: CallbackRequest, source: PostedCodeSource): 
         (source.acceptFormBody ? 'Form bodies are accepted too.' : 'Query strings and form posts are refused to prevent login CSRF.'),
     };
   }
-  if (!isRecord(req.body)) {
+  if (req.body === undefined || req.body === null || typeof req.body === 'string' || Buffer.isBuffer(req.body)) {
     return { ok: false, message: 'The request body was not parsed: add a JSON body parser (e.g. express.json()) before this route.' };
+  }
+  if (!isRecord(req.body)) {
+    const what = Array.isArray(req.body) ? 'an array' : `a ${typeof req.body}`;
+    return { ok: false, message: `The JSON body is ${what}; it must be an object: ${source.howToSend}.` };
   }
   const body = req.body;
   const name = source.names.find((n) => Object.prototype.hasOwnProperty.call(body, n) && body[n] !== undefined);

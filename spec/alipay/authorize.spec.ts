@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { AlipayRequestError } from '../../lib';
 import { expectAction, run } from '../helpers/passport';
 import { APP_ID, strategy } from '../helpers/alipay';
 
@@ -59,6 +60,18 @@ describe('AlipayStrategy authorization redirect', () => {
   it('resolves a relative callbackURL against the request host', async () => {
     const out = expectAction(await run(strategy({ callbackURL: '/auth/alipay/callback' })), 'redirect');
     expect(redirectParams(out.url).get('redirect_uri')).to.equal('http://www.example.com/auth/alipay/callback');
+  });
+
+  for (const host of ['www.example.com:99999', 'www.example.com:0', '[::zz]:443']) {
+    it(`answers a Host of ${host} with 400 (AlipayRequestError), never 500`, async () => {
+      const { err } = expectAction(await run(strategy({ callbackURL: '/auth/alipay/callback' }), (req) => (req.headers.host = host)), 'error');
+      expect(err).to.be.instanceOf(AlipayRequestError).and.include({ status: 400 });
+    });
+  }
+
+  it('accepts a Host with port 65535', async () => {
+    const out = expectAction(await run(strategy({ callbackURL: '/auth/alipay/callback' }), (req) => (req.headers.host = 'www.example.com:65535')), 'redirect');
+    expect(redirectParams(out.url).get('redirect_uri')).to.equal('http://www.example.com:65535/auth/alipay/callback');
   });
 
   it('resolves a relative callbackURL with X-Forwarded headers when proxy is trusted', async () => {

@@ -111,6 +111,12 @@ describe('AlipayMacaoStrategy authCode input', () => {
     expect((out.challenge as { message: string }).message).to.match(/body parser/);
   });
 
+  it('says the JSON body must be an object when it is a top-level array', async () => {
+    const out = expectAction(await run(macaoStrategy(), post([{ authCode: MACAO_CODE }])), 'fail');
+    expect(out.status).to.equal(400);
+    expect((out.challenge as { message: string }).message).to.match(/The JSON body is an array; it must be an object/);
+  });
+
   it('sends the authCode, merchant and site in the applyToken body', async () => {
     const { captured } = nockMacao(APPLY_TOKEN_PATH, 'apply-token-success');
     expectAction(await login(), 'success');

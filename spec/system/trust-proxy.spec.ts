@@ -89,7 +89,7 @@ for (const [name, express] of [['Express 4', express4], ['Express 5', express5]]
       );
     });
 
-    for (const host of ['evil.com/path', 'a b', 'user@evil.com', '[::1']) {
+    for (const host of ['evil.com/path', 'a b', 'user@evil.com', '[::1', 'www.example.com:99999', 'www.example.com:0', '[::zz]']) {
       it(`answers a malformed trusted X-Forwarded-Host (${JSON.stringify(host)}) with 400, not 500`, async () => {
         const { url } = await app('loopback');
         const res = await redirectURI(url, { 'x-forwarded-host': host });
