@@ -9,7 +9,7 @@ import { createDecipheriv, type KeyObject } from 'crypto';
 import { AlipayConfigError, AlipayError, AlipaySignatureError } from '../core/errors';
 import { fieldText, isRecord } from '../core/fields';
 import { BASE64 } from '../core/rsa';
-import { verifyRawSpan } from '../core/signed-json';
+import { verifiedSpan } from '../core/signed-json';
 import { AlipayAPIError } from './errors';
 
 /** Longest phone payload read: real ones are about 600 characters. */
@@ -118,7 +118,7 @@ export function readPhoneNumber(value: unknown, keys: PhoneNumberKeys): string {
     throw new AlipaySignatureError('The phone payload carries no sign; an unsigned phone number is never accepted.', 'ALIPAY_SIGNATURE_MISSING', CLIENT);
   }
   // Alipay signs the ciphertext as a JSON string value: wrapped in double quotes.
-  if (!verifyRawSpan(`"${ciphertext}"`, sign, keys.alipayPublicKey)) {
+  if (verifiedSpan(`"${ciphertext}"`, sign, keys.alipayPublicKey) === undefined) {
     throw new AlipaySignatureError(
       "The phone payload's signature does not verify with alipayPublicKey: it was not issued by Alipay for this app, or was altered.",
       'ALIPAY_SIGNATURE_INVALID',

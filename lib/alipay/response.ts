@@ -1,7 +1,7 @@
 /** Verifying and reading a mainland gateway response (PROTOCOL A5). */
 import type { KeyObject } from 'crypto';
 import { AlipaySignatureError, AlipayTransportError } from '../core/errors';
-import { parseObjectSpan, parseSignedJson, parseUnsignedSpan, verifyRawSpan } from '../core/signed-json';
+import { parseObjectSpan, parseSignedJson, parseUnsignedSpan, verifiedSpan } from '../core/signed-json';
 import { AlipayAPIError } from './errors';
 
 export interface ResponseVerifier {
@@ -63,7 +63,8 @@ export function readGatewayResponse(
         'download the current alipayCertPublicKey_RSA2.crt from the Alipay console.',
       'ALIPAY_CERT_SN_MISMATCH',
     );
-  if (!verifyRawSpan(span, sign, verifier.alipayPublicKey)) {
+  const signed = verifiedSpan(span, sign, verifier.alipayPublicKey);
+  if (signed === undefined) {
     if (!certSnMatches && certSn !== undefined) throw certSnMismatch();
     throw new AlipaySignatureError(
       `The signature of the Alipay gateway's ${method} response does not verify. ` +
@@ -71,8 +72,8 @@ export function readGatewayResponse(
         'otherwise the response was altered in transit.',
     );
   }
-  // Verified: parsed once, now that it is known to come from Alipay.
-  const node = parseObjectSpan(span, what);
+  // Verified: the bytes that verified are parsed, once, now that they are known to come from Alipay.
+  const node = parseObjectSpan(signed, what);
   if (isFailure(node, successSpan === undefined)) throw new AlipayAPIError(method, node, true, signContent);
   // Like the Java SDK (checkResponseCertSign), only a success must carry the configured
   // certificate's SN: a signed refusal without alipay_cert_sn is still Alipay's refusal.

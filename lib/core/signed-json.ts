@@ -67,13 +67,17 @@ export function parseSignedJson(raw: string, status: number, service: string): S
 }
 
 /**
- * Verifies `signature` over the raw member text. Alipay may have signed the text before escaping
- * `/` as `\/`, so when the first check fails and the text contains `\/` it is retried once with the
- * escapes removed, as both official SDKs do.
+ * Verifies `signature` over the raw member text and returns the text that verified, or undefined.
+ * Alipay may have signed the text before escaping `/` as `\/`, so when the first check fails and
+ * the text contains `\/` it is retried once with the escapes removed, as both official SDKs do.
+ * Callers parse the returned text, never the original: the two differ where a signed value holds
+ * `\\/` (a backslash, then a slash), and only the verified one is what Alipay signed.
  */
-export function verifyRawSpan(span: string, signature: string, publicKey: KeyObject): boolean {
-  if (verifySha256WithRsa(span, signature, publicKey)) return true;
-  return span.includes('\\/') && verifySha256WithRsa(span.replace(/\\\//g, '/'), signature, publicKey);
+export function verifiedSpan(span: string, signature: string, publicKey: KeyObject): string | undefined {
+  if (verifySha256WithRsa(span, signature, publicKey)) return span;
+  if (!span.includes('\\/')) return undefined;
+  const unescaped = span.replace(/\\\//g, '/');
+  return verifySha256WithRsa(unescaped, signature, publicKey) ? unescaped : undefined;
 }
 
 /** Parses a member's raw text as a JSON object; a member that is not one is a malformed response. */

@@ -6,7 +6,7 @@ import type { KeyObject } from 'crypto';
 import { AlipaySignatureError, AlipayTransportError } from '../core/errors';
 import { recordOrEmpty } from '../core/fields';
 import { signSha256WithRsa } from '../core/rsa';
-import { parseObjectSpan, parseSignedJson, parseUnsignedSpan, verifyRawSpan } from '../core/signed-json';
+import { parseObjectSpan, parseSignedJson, parseUnsignedSpan, verifiedSpan } from '../core/signed-json';
 import { AlipayMacaoAPIError } from './errors';
 
 export const ENVELOPE_VERSION = '2.0.0';
@@ -86,14 +86,15 @@ export function readEnvelopeResponse(raw: string, status: number, expected: Expe
       'ALIPAY_SIGNATURE_MISSING',
     );
   }
-  if (!verifyRawSpan(span, signature, expected.alipayPublicKey)) {
+  const signed = verifiedSpan(span, signature, expected.alipayPublicKey);
+  if (signed === undefined) {
     throw new AlipaySignatureError(
       `The signature of Alipay Macao's ${expected.function} response does not verify. ` +
         "Check that alipayPublicKey is Alipay Macao's public key (not your application's); otherwise the response was altered.",
     );
   }
-  // Verified: parsed once, now that it is known to come from Alipay Macao.
-  const response = parseObjectSpan(span, what);
+  // Verified: the bytes that verified are parsed, once, now that they are known to come from Alipay Macao.
+  const response = parseObjectSpan(signed, what);
   const head = recordOrEmpty(response.head);
   const body = recordOrEmpty(response.body);
   const resultInfo = recordOrEmpty(body.resultInfo);

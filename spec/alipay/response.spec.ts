@@ -24,6 +24,20 @@ describe('mainland response verification', () => {
     expectAction(await login(), 'success');
   });
 
+  it('reads the values from the text that verified, when a signed value holds a backslash before a slash', async () => {
+    // Raw text: "note":"a\\/b". Signed with the \/ escapes removed, Alipay's text says a/b; the
+    // original, parsed as sent, would say a\/b. Only the verified text is what Alipay signed.
+    const text = '{"access_token":"at","note":"a\\\\/b","user_id":"2088102000000001"}';
+    nockToken(TOKEN_NODE, text, { signOver: text.replace(/\\\//g, '/') });
+    const seen: { params?: Record<string, unknown> } = {};
+    const verify = (_a: string, _r: string, params: Record<string, unknown>, _p: unknown, done: (e: null, u: object) => void) => {
+      seen.params = params;
+      done(null, {});
+    };
+    expectAction(await run(strategy({}, verify), callback({ auth_code: AUTH_CODE })), 'success');
+    expect(seen.params?.note).to.equal('a/b');
+  });
+
   it('verifies raw Chinese text', async () => {
     const text = '{"access_token":"at","nick":"支付宝小二","user_id":"2088102000000001"}';
     nockToken(TOKEN_NODE, text);
