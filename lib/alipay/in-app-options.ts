@@ -1,4 +1,5 @@
 /** AlipayInAppStrategy's options: their types, defaults and validation. */
+import type { KeyObject } from 'crypto';
 import { AlipayConfigError } from '../core/errors';
 import { loadAesKey } from './phone-number';
 import { resolveGatewayOptions, type MainlandGatewayOptions, type ResolvedGatewayOptions } from './options';
@@ -29,8 +30,10 @@ export interface AlipayInAppStrategyOptionsWithRequest extends AlipayInAppStrate
   passReqToCallback: true;
 }
 
-export interface ResolvedInAppOptions extends ResolvedGatewayOptions {
-  aesKey?: Buffer;
+export interface ResolvedInAppOptions {
+  gateway: ResolvedGatewayOptions;
+  /** Kept apart from the gateway settings: only the phone-number reader may hold it. */
+  aesKey?: KeyObject;
 }
 
 export function resolveInAppOptions(options: AlipayInAppStrategyOptionsBase): ResolvedInAppOptions {
@@ -43,5 +46,5 @@ export function resolveInAppOptions(options: AlipayInAppStrategyOptionsBase): Re
       );
     }
   }
-  return { ...gateway, aesKey: loadAesKey(options.aesKey) };
+  return { gateway, aesKey: loadAesKey(options.aesKey) };
 }

@@ -44,7 +44,7 @@ class AlipayInAppStrategy extends MainlandExchangeStrategy<AlipayInAppProfile> {
   private readonly appId: string;
   private readonly privateKey: KeyObject;
   private readonly alipayPublicKey: KeyObject;
-  private readonly aesKey: Buffer | undefined;
+  private readonly aesKey: KeyObject | undefined;
   /** Warnings already given; shared by passport's per-request copies of the strategy. */
   private readonly warned = new Set<string>();
   private readonly codeSource: PostedCodeSource;
@@ -53,7 +53,7 @@ class AlipayInAppStrategy extends MainlandExchangeStrategy<AlipayInAppProfile> {
     options: AlipayInAppStrategyOptions | AlipayInAppStrategyOptionsWithRequest,
     verify: AnyVerifyFunction<AlipayTokenParams, AlipayInAppProfile>,
   ) {
-    const resolved = resolveInAppOptions(options);
+    const { gateway: resolved, aesKey } = resolveInAppOptions(options);
     super(
       resolved,
       {
@@ -68,7 +68,7 @@ class AlipayInAppStrategy extends MainlandExchangeStrategy<AlipayInAppProfile> {
     this.appId = resolved.appId;
     this.privateKey = resolved.privateKey;
     this.alipayPublicKey = resolved.alipayPublicKey;
-    this.aesKey = resolved.aesKey;
+    this.aesKey = aesKey;
     this.codeSource = {
       names: ['authCode', 'auth_code'],
       maxLength: MAX_AUTH_CODE_LENGTH,

@@ -5,7 +5,7 @@
  * IV and PKCS#7 padding under the app's content-encryption key, is `{"code":"10000","mobile":…}`.
  * Oracle: the official Node SDK's `aesDecrypt` and `rsaCheck`.
  */
-import { createDecipheriv, type KeyObject } from 'crypto';
+import { createDecipheriv, createSecretKey, type KeyObject } from 'crypto';
 import { AlipayConfigError, AlipayError, AlipaySignatureError } from '../core/errors';
 import { fieldText, isRecord } from '../core/fields';
 import { BASE64 } from '../core/rsa';
@@ -22,8 +22,11 @@ export class AlipayPhoneNumberError extends AlipayError {
   readonly status = 400;
 }
 
-/** Parses `aesKey` (base64, as the console shows it) into a 16-, 24- or 32-byte AES key. */
-export function loadAesKey(value: unknown): Buffer | undefined {
+/**
+ * Parses `aesKey` (base64, as the console shows it) into a 16-, 24- or 32-byte AES key, held as a
+ * KeyObject: its bytes then never show in `util.inspect`, `JSON.stringify` or a log of the strategy.
+ */
+export function loadAesKey(value: unknown): KeyObject | undefined {
   if (value === undefined) return undefined;
   const text = typeof value === 'string' ? value.trim() : '';
   const key = BASE64.test(text) ? Buffer.from(text, 'base64') : undefined;
@@ -32,7 +35,7 @@ export function loadAesKey(value: unknown): Buffer | undefined {
       'aesKey must be the content-encryption key (接口内容加密方式, AES) from the Alipay console: base64 of 16, 24 or 32 bytes.',
     );
   }
-  return key;
+  return createSecretKey(key);
 }
 
 function payloadObject(value: unknown): Record<string, unknown> {
@@ -53,7 +56,7 @@ function payloadObject(value: unknown): Record<string, unknown> {
 
 export interface PhoneNumberKeys {
   alipayPublicKey: KeyObject;
-  aesKey: Buffer | undefined;
+  aesKey: KeyObject | undefined;
 }
 
 /** A posted payload is the client's input: whatever is wrong with it is answered 400. */
@@ -127,7 +130,7 @@ export function readPhoneNumber(value: unknown, keys: PhoneNumberKeys): string {
   }
   let plaintext: unknown;
   try {
-    const decipher = createDecipheriv(`aes-${keys.aesKey.length * 8}-cbc`, keys.aesKey, ZERO_IV);
+    const decipher = createDecipheriv(`aes-${(keys.aesKey.symmetricKeySize as number) * 8}-cbc`, keys.aesKey, ZERO_IV);
     plaintext = JSON.parse(Buffer.concat([decipher.update(ciphertext, 'base64'), decipher.final()]).toString('utf8'));
   } catch {
     throw new AlipayPhoneNumberError(

@@ -64,7 +64,7 @@ const INVALID = { message: 'Invalid authorization request state.' };
 type Done<T extends unknown[]> = (err: Error | null, ...results: T) => void;
 
 export class RedisStateStore {
-  private readonly client: RedisStateClient;
+  private declare readonly client: RedisStateClient;
   private readonly ttlMs: number;
   private readonly prefix: string;
   private readonly timeout: number;
@@ -82,7 +82,8 @@ export class RedisStateStore {
     if (!(ttl > 0) || !(timeout > 0)) {
       throw new AlipayError('RedisStateStore ttl (seconds) and timeout (milliseconds) must be positive numbers.', 'ALIPAY_CONFIG_INVALID');
     }
-    this.client = client;
+    // Not enumerable: the client's options may carry the Redis password, and stores end up in logs.
+    Object.defineProperty(this, 'client', { value: client, enumerable: false });
     this.ttlMs = Math.round(ttl * 1000);
     this.prefix = options.prefix ?? 'passport-alipay:state:';
     this.timeout = timeout;

@@ -2,7 +2,7 @@
  * The simulator's in-app side: what Alipay gives a mini program (`my.getAuthCode`,
  * `my.getPhoneNumber`), and the endpoints a browser page standing in for a mini program calls.
  */
-import { createCipheriv, type KeyObject } from 'crypto';
+import { createCipheriv, createSecretKey, type KeyObject } from 'crypto';
 import type { IncomingMessage, ServerResponse } from 'http';
 import { signSha256WithRsa } from '../core/rsa';
 import type { KeyInput } from '../core/keys';
@@ -20,8 +20,8 @@ const ZERO_IV = Buffer.alloc(16);
  * `aesKey` as `generateTestKeys()` gives it (base64) or raw bytes; `alipayPrivateKey` PEM or KeyObject.
  */
 export function phoneNumberPayload(plaintext: Record<string, unknown>, aesKey: string | Buffer, alipayPrivateKey: KeyInput): string {
-  const key = typeof aesKey === 'string' ? (loadAesKey(aesKey) as Buffer) : aesKey;
-  const cipher = createCipheriv(`aes-${key.length * 8}-cbc`, key, ZERO_IV);
+  const key = typeof aesKey === 'string' ? (loadAesKey(aesKey) as KeyObject) : createSecretKey(aesKey);
+  const cipher = createCipheriv(`aes-${(key.symmetricKeySize as number) * 8}-cbc`, key, ZERO_IV);
   const response = Buffer.concat([cipher.update(JSON.stringify(plaintext), 'utf8'), cipher.final()]).toString('base64');
   const sign = signSha256WithRsa(`"${response}"`, signingKey(alipayPrivateKey, 'phoneNumberPayload'));
   return JSON.stringify({ response, sign, sign_type: 'RSA2', encrypt_type: 'AES', charset: 'UTF-8' });
