@@ -12,6 +12,16 @@ import * as https from 'https';
 import type { Agent } from 'http';
 import { AlipayTransportError } from './errors';
 
+/**
+ * Runs `fn` after the I/O callbacks already waiting in this turn of the event loop. Timers run
+ * before I/O: after one long turn (a loaded machine) a time limit fires even though the answer is
+ * already in the socket. Deferring the verdict by one setImmediate lets an arrived answer win; it
+ * costs nothing on a login that is answered in time (its timer is cleared, never fired).
+ */
+export function afterPendingIO(fn: () => void): void {
+  setImmediate(fn);
+}
+
 /** Largest response body accepted; token responses are well under 2 KiB. */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
@@ -134,7 +144,7 @@ export class HttpEndpoint {
         req.destroy();
         reject(err);
       };
-      const timer = setTimeout(() => fail(timedOut(host, this.settings.timeout)), this.settings.timeout);
+      const timer = setTimeout(() => afterPendingIO(() => fail(timedOut(host, this.settings.timeout))), this.settings.timeout);
       req.on('error', (err) => fail(unreachable(host, err)));
       req.on('response', (res) => {
         const status = res.statusCode ?? 0;
@@ -169,10 +179,14 @@ export class HttpEndpoint {
     const { host, maxBytes } = this;
     const controller = new AbortController();
     let expired = false;
-    const timer = setTimeout(() => {
-      expired = true;
-      controller.abort();
-    }, this.settings.timeout);
+    const timer = setTimeout(
+      () =>
+        afterPendingIO(() => {
+          expired = true;
+          controller.abort();
+        }),
+      this.settings.timeout,
+    );
     try {
       const response = await fetch(this.base + suffix, {
         method: 'POST',

@@ -14,6 +14,7 @@
  */
 import { bindBrowser, presentedBinding } from './browser-binding';
 import { AlipayError } from './errors';
+import { afterPendingIO } from './http';
 import { randomToken } from './random';
 import type { RecordedLogin, StateMeta } from './state-store';
 
@@ -145,7 +146,7 @@ export class RedisStateStore {
       process.nextTick(fn);
     };
     const timer = setTimeout(
-      () => finish(() => onError(new AlipayStateStoreError(`The state store (Redis) did not answer within ${this.timeout} ms.`))),
+      () => afterPendingIO(() => finish(() => onError(new AlipayStateStoreError(`The state store (Redis) did not answer within ${this.timeout} ms.`)))),
       this.timeout,
     );
     operation.then(
