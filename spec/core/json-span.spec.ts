@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { findTopLevelMember } from '../../lib/core/json-span';
+import { findTopLevelMember, indexTopLevelMembers } from '../../lib/core/json-span';
 
 describe('findTopLevelMember', () => {
   it('returns the exact raw text of an object member', () => {
@@ -63,5 +63,12 @@ describe('findTopLevelMember', () => {
   it('does not overflow the stack on deeply nested input', () => {
     const deep = `{"a_response":${'['.repeat(200000)}${']'.repeat(200000)}}`;
     expect(findTopLevelMember(deep, 'a_response').status).to.equal('found');
+  });
+  it('matches brackets past the byte stack\'s first growth, and refuses a wrong closer deep inside', () => {
+    const depth = 100_000;
+    const nested = '['.repeat(depth) + '{}' + ']'.repeat(depth);
+    expect(indexTopLevelMembers(`{"a":${nested},"b":1}`).status).to.equal('ok');
+    const wrong = '['.repeat(depth) + '}' + ']'.repeat(depth - 1);
+    expect(indexTopLevelMembers(`{"a":${wrong}}`).status).to.equal('invalid');
   });
 });
