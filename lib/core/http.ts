@@ -9,6 +9,7 @@
  */
 import * as http from 'http';
 import * as https from 'https';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'zlib';
 import type { Agent } from 'http';
 import { AlipayTransportError } from './errors';
 
@@ -88,6 +89,38 @@ const unreachable = (host: string, err: unknown) => {
   );
 };
 
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+/** True when `bytes` start like a zlib stream (what `Content-Encoding: deflate` carries). */
+function zlibHeader(bytes: Buffer): boolean {
+  return bytes.length >= 2 && (bytes[0] & 0x0f) === 8 && ((bytes[0] << 8) | bytes[1]) % 31 === 0;
+}
+
+/**
+ * The body as text, decompressed when the gateway (or a proxy) compressed it although nothing asked
+ * for it, within the same size cap as a plain body, on both transports. A fetch implementation may
+ * already have decompressed it and left the header (undici does): bytes that are not a compressed
+ * stream are taken as they are.
+ */
+function bodyText(bytes: Buffer, encoding: string | null | undefined, host: string, maxBytes: number, status: number): string {
+  const enc = (encoding ?? '').trim().toLowerCase();
+  if (enc === '' || enc === 'identity') return bytes.toString('utf8');
+  const options = { maxOutputLength: maxBytes };
+  try {
+    if (enc === 'gzip' || enc === 'x-gzip') {
+      return bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1] ? gunzipSync(bytes, options).toString('utf8') : bytes.toString('utf8');
+    }
+    if (enc === 'deflate') return zlibHeader(bytes) ? inflateSync(bytes, options).toString('utf8') : bytes.toString('utf8');
+    if (enc === 'br') return brotliDecompressSync(bytes, options).toString('utf8');
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(host, `over ${maxBytes} bytes once decompressed`, maxBytes, status);
+    // A br body the fetch implementation already decoded is plain JSON: taken as it is.
+    if (enc === 'br' && /^\s*[{<]/.test(bytes.subarray(0, 16).toString('latin1'))) return bytes.toString('utf8');
+    throw new AlipayTransportError(`Alipay (${host}) answered a ${enc}-compressed body that does not decompress.`, 'ALIPAY_INVALID_RESPONSE', status);
+  }
+  throw new AlipayTransportError(`Alipay (${host}) answered with Content-Encoding ${enc}, which is not read.`, 'ALIPAY_INVALID_RESPONSE', status);
+}
+
 /**
  * One gateway address, parsed once at construction; `post` appends a suffix (a query string or an
  * API path) per call. Never retries: an auth code is single-use, so a second attempt could only
@@ -163,7 +196,12 @@ export class HttpEndpoint {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          resolve({ status, text: (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)).toString('utf8') });
+          const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+          try {
+            resolve({ status, text: bodyText(bytes, res.headers['content-encoding'], host, maxBytes, status) });
+          } catch (err) {
+            reject(err);
+          }
         });
         res.on('error', (err) => fail(unreachable(host, err)));
         // A connection closed before the last byte: 'end' never comes.
@@ -208,7 +246,7 @@ export class HttpEndpoint {
         if (size > maxBytes) throw tooLarge(host, `over ${maxBytes} bytes`, maxBytes, status);
         chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       }
-      return { status, text: Buffer.concat(chunks, size).toString('utf8') };
+      return { status, text: bodyText(Buffer.concat(chunks, size), response.headers.get('content-encoding'), host, maxBytes, status) };
     } catch (err) {
       // Stops reading an abandoned body (oversized, failed status) so its socket is freed.
       controller.abort();
