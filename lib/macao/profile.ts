@@ -26,7 +26,13 @@ export interface AlipayMacaoProfile {
   id: string;
   /** From getUserInfo, when skipUserProfile is false. */
   mobileNo?: string;
-  phoneNumbers?: { value: string }[];
+  /**
+   * MobileNoInfo.verified as Alipay Macao sent it: `false` means the user never verified the number,
+   * so it must not be treated as theirs. Absent when the answer did not say.
+   */
+  mobileNoVerified?: boolean;
+  /** The mobile number, with `verified` when Alipay Macao said whether it is. */
+  phoneNumbers?: { value: string; verified?: boolean }[];
   /** The verified response bodies the profile came from, without any token. */
   _json: Record<string, unknown>;
 }
@@ -75,14 +81,21 @@ export function macaoGrantFrom(body: Record<string, unknown>, now: Date, require
 }
 
 /** getUserInfo documents `mobileNo` as a MobileNoInfo object (`{ mobileNo, mobileId, verified }`); a plain string is accepted too. */
-function mobileNumberOf(value: unknown): string | undefined {
-  return text(value) ?? text(recordOrEmpty(value).mobileNo);
+function mobileNumberOf(value: unknown): { number?: string; verified?: boolean } {
+  const plain = text(value);
+  if (plain) return { number: plain };
+  const info = recordOrEmpty(value);
+  const verified = info.verified === true || info.verified === 'true' ? true : info.verified === false || info.verified === 'false' ? false : undefined;
+  return { number: text(info.mobileNo), verified };
 }
 
 export function userInfoProfile(body: Record<string, unknown>): Partial<AlipayMacaoProfile> {
-  const mobileNo = mobileNumberOf(body.mobileNo);
+  const { number, verified } = mobileNumberOf(body.mobileNo);
   const { resultInfo: _result, ...json } = body;
-  return mobileNo ? { mobileNo, phoneNumbers: [{ value: mobileNo }], _json: json } : { _json: json };
+  if (!number) return { _json: json };
+  const profile: Partial<AlipayMacaoProfile> = { mobileNo: number, phoneNumbers: [verified === undefined ? { value: number } : { value: number, verified }], _json: json };
+  if (verified !== undefined) profile.mobileNoVerified = verified;
+  return profile;
 }
 
 export function buildMacaoProfile(grant: MacaoGrant, userInfo: Partial<AlipayMacaoProfile> | undefined): AlipayMacaoProfile {

@@ -147,7 +147,16 @@ describe('profile fields as Alipay sends them', () => {
     const seen: { profile?: any } = {};
     const s = macaoStrategy({ skipUserProfile: false }, captureVerify(seen));
     expectAction(await run(s, post({ authCode: MACAO_CODE })), 'success');
-    expect(seen.profile).to.deep.include({ mobileNo: '853-66123457', phoneNumbers: [{ value: '853-66123457' }] });
+    expect(seen.profile).to.deep.include({ mobileNo: '853-66123457', mobileNoVerified: true, phoneNumbers: [{ value: '853-66123457', verified: true }] });
+  });
+
+  it('keeps an unverified Macao mobile number marked as such, never as if verified', async () => {
+    nockMacao(APPLY_TOKEN_PATH, 'apply-token-success');
+    nockMacao(USER_INFO_PATH, 'user-info-mobile-unverified');
+    const seen: { profile?: any } = {};
+    const s = macaoStrategy({ skipUserProfile: false }, captureVerify(seen));
+    expectAction(await run(s, post({ authCode: MACAO_CODE })), 'success');
+    expect(seen.profile).to.deep.include({ mobileNo: '853-66123458', mobileNoVerified: false, phoneNumbers: [{ value: '853-66123458', verified: false }] });
   });
 });
 
