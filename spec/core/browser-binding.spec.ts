@@ -97,4 +97,25 @@ describe('RedisStateStore binds states to the browser', () => {
     const recorded = await new Promise<unknown>((resolve) => s.verify(mine, state, META, (_err, _ok, _app, rec) => resolve(rec)));
     expect(recorded).to.deep.equal({ scope: 'auth_user' });
   });
+
+  it('answers a timed-out check with 503, and the same callback afterwards with 403 (the README says: start again)', async () => {
+    // Redis consumes the state, but answers only after the store's time limit.
+    const data = new Map<string, string>();
+    const slow = {
+      set: async (key: string, value: string) => void data.set(key, value),
+      getDel: (key: string) =>
+        new Promise<string | null>((resolve) => {
+          const value = data.get(key) ?? null;
+          data.delete(key);
+          setTimeout(() => resolve(value), 200);
+        }),
+    };
+    const s = new RedisStateStore({ client: slow, timeout: 50 });
+    const mine = { headers: {}, session: {} };
+    const state = await store(s, mine);
+    const first = await new Promise<Error | null>((resolve) => s.verify(mine, state, META, (err) => resolve(err)));
+    expect(first).to.include({ code: 'ALIPAY_STATE_STORE_UNAVAILABLE', status: 503 });
+    await new Promise((r) => setTimeout(r, 250));
+    expect(await verify(s, mine, state)).to.equal(false);
+  });
 });
