@@ -99,15 +99,17 @@ describe('RedisStateStore binds states to the browser', () => {
   });
 
   it('answers a timed-out check with 503, and the same callback afterwards with 403 (the README says: start again)', async () => {
-    // Redis consumes the state, but answers only after the store's time limit.
+    // Redis consumes the state, but its first answer comes only after the store's time limit.
     const data = new Map<string, string>();
+    let delay = 200;
     const slow = {
       set: async (key: string, value: string) => void data.set(key, value),
       getDel: (key: string) =>
         new Promise<string | null>((resolve) => {
           const value = data.get(key) ?? null;
           data.delete(key);
-          setTimeout(() => resolve(value), 200);
+          setTimeout(() => resolve(value), delay);
+          delay = 0;
         }),
     };
     const s = new RedisStateStore({ client: slow, timeout: 50 });
