@@ -34,8 +34,9 @@ export function signedAnswer(
 }
 
 export function renderAnswer(answer: SignedAnswer): string {
+  // Member order as captured from Alipay: the response node, then alipay_cert_sn (certificate mode), then the signature.
   const parts = [`"${answer.member}":${answer.text}`];
-  if (answer.signature !== undefined) parts.push(`"${answer.signatureMember}":"${answer.signature}"`);
   for (const [k, v] of Object.entries(answer.extra)) parts.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
+  if (answer.signature !== undefined) parts.push(`"${answer.signatureMember}":"${answer.signature}"`);
   return `{${parts.join(',')}}`;
 }

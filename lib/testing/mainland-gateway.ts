@@ -5,9 +5,9 @@
 import type { KeyObject } from 'crypto';
 import { formatShanghaiTimestamp } from '../core/clock';
 import { verifySha256WithRsa } from '../core/rsa';
-import { buildSignContent } from '../alipay/sign-content';
 import { responseNodeName } from '../alipay/response';
 import { signedAnswer, type SignedAnswer } from './answer';
+import { gatewaySignContent } from './gateway-sign-content';
 import type { Registry, SimulatedApp } from './registry';
 
 /** How far the request timestamp may be from Shanghai's clock before the gateway refuses it. */
@@ -43,7 +43,7 @@ function checkRequest(params: Record<string, string>, ctx: GatewayContext): Simu
   const app = ctx.registry.apps.get(params.app_id);
   if (!app) throw refuse('40002', 'Invalid Arguments', 'isv.invalid-app-id', '无效的AppID参数');
   if (params.sign_type !== 'RSA2') throw refuse('40002', 'Invalid Arguments', 'isv.invalid-signature-type', '无效的签名类型');
-  const content = buildSignContent(params);
+  const content = gatewaySignContent(params);
   if (!verifySha256WithRsa(content, params.sign, app.publicKey)) {
     throw refuse(
       '40002',
