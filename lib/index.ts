@@ -43,5 +43,6 @@ export { AlipayMacaoAPIError } from './macao/errors';
 export { RedisStateStore, AlipayStateStoreError } from './core/redis-state-store';
 export { AlipayStateBindingError } from './core/browser-binding';
 export type { RedisStateClient, RedisStateStoreOptions } from './core/redis-state-store';
+export type { SingleUseStore } from './core/single-use';
 export { CALL_CHANNEL } from './core/diagnostics';
 export type { CallMessage } from './core/diagnostics';

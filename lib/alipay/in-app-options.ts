@@ -1,6 +1,7 @@
 /** AlipayInAppStrategy's options: their types, defaults and validation. */
 import type { KeyObject } from 'crypto';
 import { AlipayConfigError } from '../core/errors';
+import type { SingleUseStore } from '../core/single-use';
 import { loadAesKey } from './phone-number';
 import { resolveGatewayOptions, type MainlandGatewayOptions, type ResolvedGatewayOptions } from './options';
 
@@ -11,6 +12,13 @@ export interface AlipayInAppStrategyOptionsBase extends MainlandGatewayOptions {
    * to read the phone number from `my.getPhoneNumber`.
    */
   aesKey?: string;
+  /**
+   * Accept each phone payload once: a store (RedisStateStore has the method) that claims a digest
+   * of the payload for a day. A phone payload is bound to no user and no login, so without this a
+   * payload captured once can be posted again, with anyone's code, for as long as it decrypts.
+   * It stops reuse; it cannot stop the first use of a stolen payload. The number is never an identity.
+   */
+  phoneNumberOnce?: SingleUseStore;
   /**
    * Also accept the authCode from a urlencoded or multipart form body. Only for routes that check
    * their own CSRF token: by default the code is taken only from a JSON body (login CSRF).
@@ -34,6 +42,7 @@ export interface ResolvedInAppOptions {
   gateway: ResolvedGatewayOptions;
   /** Kept apart from the gateway settings: only the phone-number reader may hold it. */
   aesKey?: KeyObject;
+  phoneNumberOnce?: SingleUseStore;
 }
 
 export function resolveInAppOptions(options: AlipayInAppStrategyOptionsBase): ResolvedInAppOptions {
@@ -46,5 +55,9 @@ export function resolveInAppOptions(options: AlipayInAppStrategyOptionsBase): Re
       );
     }
   }
-  return { gateway, aesKey: loadAesKey(options.aesKey) };
+  const once = options.phoneNumberOnce;
+  if (once !== undefined && (typeof once !== 'object' || once === null || typeof once.claimOnce !== 'function')) {
+    throw new AlipayConfigError('phoneNumberOnce must be a store with claimOnce(key, ttlSeconds), such as a RedisStateStore.');
+  }
+  return { gateway, aesKey: loadAesKey(options.aesKey), phoneNumberOnce: once };
 }

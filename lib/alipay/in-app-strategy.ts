@@ -5,7 +5,8 @@
  * `alipay.system.oauth.token` call as the browser flow; a `phoneNumber` payload from
  * `my.getPhoneNumber` is verified and decrypted into the profile. Never redirects.
  */
-import type { KeyObject } from 'crypto';
+import { createHash, type KeyObject } from 'crypto';
+import type { SingleUseStore } from '../core/single-use';
 import { AlipayConfigError } from '../core/errors';
 import type { AlipayPassportStrategy, AnyVerifyFunction, AuthenticateRequest, StrategyConstructor, TokenGrant } from '../core/passport-types';
 import { readPostedCode, type PostedCodeSource } from '../core/posted-code';
@@ -17,7 +18,7 @@ import {
   type AlipayInAppStrategyOptionsWithRequest,
 } from './in-app-options';
 import { MainlandExchangeStrategy } from './mainland-exchange';
-import { readPhoneNumber } from './phone-number';
+import { AlipayPhoneNumberError, readPhoneNumber } from './phone-number';
 import type { AlipayProfile, AlipayTokenParams } from './profile';
 import { buildSignContent, encodeForm } from './sign-content';
 
@@ -37,6 +38,8 @@ export interface AppAuthInfoOptions {
 
 /** Alipay auth codes are 32–40 characters; some headroom, never unbounded. */
 const MAX_AUTH_CODE_LENGTH = 128;
+/** How long a used phone payload is remembered (payloads decrypt for as long as the app's key stays). */
+const PHONE_PAYLOAD_TTL_SECONDS = 24 * 3600;
 const PID = /^2088\d{12}$/;
 const TARGET_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -45,6 +48,7 @@ class AlipayInAppStrategy extends MainlandExchangeStrategy<AlipayInAppProfile> {
   private readonly privateKey: KeyObject;
   private readonly alipayPublicKey: KeyObject;
   private readonly aesKey: KeyObject | undefined;
+  private readonly phoneNumberOnce: SingleUseStore | undefined;
   /** Warnings already given; shared by passport's per-request copies of the strategy. */
   private readonly warned = new Set<string>();
   private readonly codeSource: PostedCodeSource;
@@ -53,7 +57,7 @@ class AlipayInAppStrategy extends MainlandExchangeStrategy<AlipayInAppProfile> {
     options: AlipayInAppStrategyOptions | AlipayInAppStrategyOptionsWithRequest,
     verify: AnyVerifyFunction<AlipayTokenParams, AlipayInAppProfile>,
   ) {
-    const { gateway: resolved, aesKey } = resolveInAppOptions(options);
+    const { gateway: resolved, aesKey, phoneNumberOnce } = resolveInAppOptions(options);
     super(
       resolved,
       {
@@ -69,6 +73,7 @@ class AlipayInAppStrategy extends MainlandExchangeStrategy<AlipayInAppProfile> {
     this.privateKey = resolved.privateKey;
     this.alipayPublicKey = resolved.alipayPublicKey;
     this.aesKey = aesKey;
+    this.phoneNumberOnce = phoneNumberOnce;
     this.codeSource = {
       names: ['authCode', 'auth_code'],
       maxLength: MAX_AUTH_CODE_LENGTH,
@@ -84,18 +89,27 @@ class AlipayInAppStrategy extends MainlandExchangeStrategy<AlipayInAppProfile> {
   override authenticate(req: AuthenticateRequest): void {
     const posted = readPostedCode(req, this.codeSource);
     if (!posted.ok) return this.fail({ message: `Alipay in-app sign-in refused: ${posted.message}` }, 400);
-    let profileExtras: Partial<AlipayInAppProfile> | undefined;
     const phone = posted.body.phoneNumber;
-    if (phone !== undefined && phone !== null && phone !== '') {
-      if (!this.aesKey) this.warnOnce('phone-without-aes-key');
-      try {
-        const mobile = readPhoneNumber(phone, { alipayPublicKey: this.alipayPublicKey, aesKey: this.aesKey });
-        profileExtras = { phoneNumber: mobile, phoneNumbers: [{ value: mobile }] };
-      } catch (err) {
-        return this.error(err as Error);
-      }
+    if (phone === undefined || phone === null || phone === '') return this.completeLogin(req, posted.code);
+    if (!this.aesKey) this.warnOnce('phone-without-aes-key');
+    let read: { mobile: string; ciphertext: string };
+    try {
+      read = readPhoneNumber(phone, { alipayPublicKey: this.alipayPublicKey, aesKey: this.aesKey });
+    } catch (err) {
+      return this.error(err as Error);
     }
-    this.completeLogin(req, posted.code, { profileExtras });
+    const profileExtras: Partial<AlipayInAppProfile> = { phoneNumber: read.mobile, phoneNumbers: [{ value: read.mobile }] };
+    if (!this.phoneNumberOnce) return this.completeLogin(req, posted.code, { profileExtras });
+    const digest = createHash('sha256').update(read.ciphertext).digest('base64url');
+    this.phoneNumberOnce.claimOnce(`phone:${digest}`, PHONE_PAYLOAD_TTL_SECONDS).then(
+      (first) =>
+        process.nextTick(() =>
+          first
+            ? this.completeLogin(req, posted.code, { profileExtras })
+            : this.error(new AlipayPhoneNumberError('This phone payload was already used: call my.getPhoneNumber again.', 'ALIPAY_PHONE_REUSED')),
+        ),
+      (err: unknown) => process.nextTick(() => this.error(err as Error)),
+    );
   }
 
   /**

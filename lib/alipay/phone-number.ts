@@ -86,7 +86,7 @@ function plainRefusal(response: string): AlipayAPIError | undefined {
  * fails; AlipayAPIError when Alipay's answer inside is a refusal. No message quotes the
  * ciphertext, the key or the number.
  */
-export function readPhoneNumber(value: unknown, keys: PhoneNumberKeys): string {
+export function readPhoneNumber(value: unknown, keys: PhoneNumberKeys): { mobile: string; ciphertext: string } {
   if (!keys.aesKey) {
     throw new AlipayPhoneNumberError(
       'This server does not read phone numbers (no aesKey is configured): sign in without phoneNumber.',
@@ -144,5 +144,5 @@ export function readPhoneNumber(value: unknown, keys: PhoneNumberKeys): string {
   }
   const mobile = fieldText(fields.mobile);
   if (!mobile) throw new AlipayPhoneNumberError('The decrypted phone payload carries no mobile number.', 'ALIPAY_PHONE_MALFORMED');
-  return mobile;
+  return { mobile, ciphertext };
 }

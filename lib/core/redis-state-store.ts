@@ -131,6 +131,17 @@ export class RedisStateStore {
     }, callback);
   }
 
+  /**
+   * Claims `key` for `ttlSeconds` (SET NX PX): true the first time, false while it is claimed.
+   * Makes the store a SingleUseStore (e.g. AlipayInAppStrategy's `phoneNumberOnce`).
+   */
+  claimOnce(key: string, ttlSeconds: number): Promise<boolean> {
+    const redisKey = `${this.prefix}once:${key}`;
+    const ms = Math.round(ttlSeconds * 1000);
+    const write = this.client.getDel ? this.client.set(redisKey, '1', { NX: true, PX: ms }) : this.client.set(redisKey, '1', 'PX', ms, 'NX');
+    return new Promise((resolve, reject) => this.settle(write, (reply) => resolve(reply === 'OK'), reject));
+  }
+
   /** The Redis key of a state issued to the browser whose binding hash is `binding`. */
   private key(state: string, binding: string): string {
     return `${this.prefix}${state}:${binding}`;

@@ -310,6 +310,42 @@ describe('AlipayInAppStrategy phone number (my.getPhoneNumber)', () => {
     expect(err.message).to.match(/接口内容加密方式/);
   });
 
+  /** A single-use store in memory, as RedisStateStore provides it across servers. */
+  function memoryOnce() {
+    const claimed = new Set<string>();
+    return { claimed, claimOnce: async (key: string) => !claimed.has(key) && Boolean(claimed.add(key)) };
+  }
+
+  it('accepts another user\'s phone payload without a phoneNumberOnce store: the number is bound to no user (documented)', async () => {
+    nockToken(TOKEN_NODE, node('token-user-id'));
+    nockToken(TOKEN_NODE, node('token-open-id'));
+    const s = inApp();
+    expectAction(await login(s, { authCode: AUTH_CODE, phoneNumber: PHONE }), 'success');
+    expect(expectAction(await login(s, { authCode: AUTH_CODE, phoneNumber: PHONE }), 'success').user).to.include({ phoneNumber: '13800138000' });
+  });
+
+  it("with phoneNumberOnce, refuses a phone payload another user already posted (400, ALIPAY_PHONE_REUSED), before any gateway call", async () => {
+    nockToken(TOKEN_NODE, node('token-user-id'));
+    const s = inApp({ phoneNumberOnce: memoryOnce() });
+    expectAction(await login(s, { authCode: AUTH_CODE, phoneNumber: PHONE }), 'success');
+    const guard = noGatewayCall();
+    const { err } = expectAction(await login(s, { authCode: AUTH_CODE, phoneNumber: PHONE }), 'error');
+    expect(err).to.be.instanceOf(AlipayPhoneNumberError).and.include({ code: 'ALIPAY_PHONE_REUSED', status: 400 });
+    expect(guard.isDone()).to.equal(false);
+  });
+
+  it('with phoneNumberOnce, claims a digest of the payload for a day, never the number', async () => {
+    nockToken(TOKEN_NODE, node('token-user-id'));
+    const once = memoryOnce();
+    expectAction(await login(inApp({ phoneNumberOnce: once }), { authCode: AUTH_CODE, phoneNumber: PHONE }), 'success');
+    const [key] = [...once.claimed];
+    expect(key).to.match(/^phone:[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('refuses a phoneNumberOnce without claimOnce at construction', () => {
+    expect(() => inApp({ phoneNumberOnce: {} as never })).to.throw(AlipayConfigError, /claimOnce/);
+  });
+
   it('refuses a phone payload that is not JSON', async () => {
     expectPhoneError(await login(inApp(), { authCode: AUTH_CODE, phoneNumber: 'garbage' }), AlipayPhoneNumberError, /ALIPAY_PHONE_MALFORMED/);
   });

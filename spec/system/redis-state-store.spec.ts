@@ -143,6 +143,13 @@ for (const flavour of ['node-redis', 'ioredis'] as const) {
       expect((await attacker.request(callback)).status).to.equal(200);
     });
 
+    it('claims a key once (SET NX PX), as phoneNumberOnce needs', async () => {
+      const store = new RedisStateStore({ client });
+      const key = `test-${Date.now()}-${Math.random()}`;
+      expect(await store.claimOnce(key, 60)).to.equal(true);
+      expect(await store.claimOnce(key, 60)).to.equal(false);
+    });
+
     it('keeps two tabs apart: both logins complete', async () => {
       const first = sim.approve(await startLogin(a), '2088102000000001');
       const second = sim.approve(await startLogin(b), '2088102000000002');
