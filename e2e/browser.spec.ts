@@ -25,8 +25,8 @@ describe('demo in a real browser', function () {
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    demo = await startDemo();
-    openIdDemo = await startDemo({ simulatorIdMode: 'open_id' });
+    demo = await startDemo({ loginRateLimit: 0 });
+    openIdDemo = await startDemo({ simulatorIdMode: 'open_id', loginRateLimit: 0 });
   });
   after(async () => {
     await browser?.close();

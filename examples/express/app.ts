@@ -23,7 +23,9 @@ import {
 } from 'passport-alipay';
 import { createAlipaySimulator, type AlipaySimulator } from 'passport-alipay/testing';
 import { parseTrustProxy, type DemoConfig, type MacaoConfig, type MainlandConfig } from './config';
-import { csrfToken, requireCsrfToken } from './csrf';
+import { createCsrf } from './csrf';
+import { SweepingMemoryStore } from './memory-sessions';
+import { securityHeaders } from './security-headers';
 import { redisSessions } from './redis-sessions';
 import {
   cancelledPage,
@@ -50,6 +52,8 @@ declare module 'express-session' {
 export interface Demo {
   app: express.Express;
   simulator?: AlipaySimulator;
+  /** Sessions held in memory (without REDIS_URL); for tests and monitoring. */
+  sessionCount(): number;
   /** True when every Alipay side runs on the built-in simulator. */
   fullySimulated: boolean;
   close(): Promise<void>;
@@ -201,6 +205,8 @@ export async function createDemo(config: DemoConfig): Promise<Demo> {
         'configure both, or neither for the simulator, or set ALLOW_PARTIAL_SIMULATOR=1 to simulate the other side on purpose.',
     );
   }
+  // Refused before anything starts: `true` trusts every X-Forwarded-For, so any client picks its own rate-limit key.
+  const trustProxy = config.trustProxy === undefined ? undefined : parseTrustProxy(config.trustProxy);
   const fullySimulated = simulated.mainland && simulated.macao;
   // The simulated demo listens on 127.0.0.1 only; its callbacks must come back to the same host.
   const baseURL = config.baseURL ?? `http://${fullySimulated ? '127.0.0.1' : 'localhost'}:${config.port}`;
@@ -249,20 +255,29 @@ export async function createDemo(config: DemoConfig): Promise<Demo> {
   auth.deserializeUser((user: SessionUser, done) => done(null, user));
 
   const sessions = config.redisURL ? await redisSessions(config.redisURL, log, unavailablePage) : undefined;
+  const memory = sessions ? undefined : new SweepingMemoryStore();
+  const https = baseURL.startsWith('https:');
+  const secret = config.sessionSecret ?? randomBytes(32).toString('hex');
+  // On https the cookies are __Host- cookies: a sibling (sub)domain cannot set or overwrite them.
+  const cookiePrefix = https ? '__Host-' : '';
+  const csrf = createCsrf(secret, `${cookiePrefix}demo.csrf`, https);
   const app = express();
   app.disable('x-powered-by');
   // Behind a TLS-terminating proxy, Express must trust it to see https and set the secure cookie.
-  if (config.trustProxy !== undefined) app.set('trust proxy', parseTrustProxy(config.trustProxy));
+  if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
+  app.use(securityHeaders(https));
   app.use(sameLoopbackHost(baseURL));
   app.use(deadline(config.requestDeadlineMs ?? REQUEST_DEADLINE_MS, log));
   if (sessions) app.use(sessions.guard);
   app.use(
     session({
-      store: sessions?.store,
-      secret: config.sessionSecret ?? randomBytes(32).toString('hex'),
+      name: `${cookiePrefix}demo.sid`,
+      store: sessions?.store ?? memory,
+      secret,
       resave: false,
+      // A session is created only when a login starts (or a user signs in): visits create none.
       saveUninitialized: false,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: baseURL.startsWith('https:'), maxAge: PRE_LOGIN_MS },
+      cookie: { httpOnly: true, sameSite: 'lax', secure: https, path: '/', maxAge: PRE_LOGIN_MS },
     }),
   );
   app.use(auth.session());
@@ -275,59 +290,61 @@ export async function createDemo(config: DemoConfig): Promise<Demo> {
   const json = express.json({ limit: '8kb' });
   const form = express.urlencoded({ extended: false, limit: '8kb' });
 
-  app.get('/', (req, res) => {
+  app.get('/', loginLimiter, (req, res) => {
     if (req.user) return res.redirect('/profile');
-    res.send(homePage({ csrfToken: csrfToken(req), simulator: simulator?.url, simulated, localAccount: fullySimulated }));
+    res.send(homePage({ csrfToken: csrf.token(req, res), simulator: simulator?.url, simulated, localAccount: fullySimulated }));
   });
   app.get('/profile', (req, res) => {
     if (!req.user) return res.redirect('/');
-    res.send(profilePage(req.user as SessionUser, csrfToken(req)));
+    res.set('cache-control', 'no-store');
+    res.send(profilePage(req.user as SessionUser, csrf.token(req, res)));
   });
-  app.post('/logout', form, requireCsrfToken, (req, res, next) => {
+  app.post('/logout', form, csrf.require, (req, res, next) => {
     req.logout((err) => (err ? next(err) : res.redirect('/')));
   });
 
-  if (fullySimulated) app.post('/login/local', loginLimiter, form, requireCsrfToken, finishLogin(auth, 'local', log));
+  if (fullySimulated) app.post('/login/local', loginLimiter, form, csrf.require, finishLogin(auth, 'local', log));
 
   app.get('/auth/alipay', loginLimiter, auth.authenticate('alipay'));
   app.get('/auth/alipay/callback', loginLimiter, finishLogin(auth, 'alipay', log));
 
   // Posted codes: JSON only (the strategies refuse anything else), plus the page's CSRF token.
-  app.post('/auth/alipay/in-app', loginLimiter, json, requireCsrfToken, finishLogin(auth, 'alipay-in-app', log));
-  app.post('/auth/alipay-macao', loginLimiter, json, requireCsrfToken, finishLogin(auth, 'alipay-macao', log));
+  app.post('/auth/alipay/in-app', loginLimiter, json, csrf.require, finishLogin(auth, 'alipay-in-app', log));
+  app.post('/auth/alipay-macao', loginLimiter, json, csrf.require, finishLogin(auth, 'alipay-macao', log));
 
   if (simulator && simulated.mainland) {
     const sim = simulator;
-    app.get('/mini-program', (req, res) => {
-      res.send(miniProgramPage({ csrfToken: csrfToken(req), miniProgramURL: sim.miniProgramURL, appId: (mainland as MainlandConfig).appId, users: sim.users }));
+    app.get('/mini-program', loginLimiter, (req, res) => {
+      res.send(miniProgramPage({ csrfToken: csrf.token(req, res), miniProgramURL: sim.miniProgramURL, appId: (mainland as MainlandConfig).appId, users: sim.users }));
     });
   }
 
   const macaoReturn = `${baseURL}/auth/alipay-macao/return`;
-  app.get('/auth/alipay-macao/start', (req, res) => {
+  app.get('/auth/alipay-macao/start', loginLimiter, (req, res) => {
     let grantURL: string | undefined;
     if (simulator && simulated.macao) {
       // Each grant is bound to a one-time nonce kept in this browser's session.
       req.session.macaoNonce = randomBytes(16).toString('base64url');
       grantURL = simulator.macaoGrantURL((macao as MacaoConfig).clientId, `${macaoReturn}?nonce=${req.session.macaoNonce}`);
     }
-    res.send(macaoStartPage({ csrfToken: csrfToken(req), grantURL }));
+    res.send(macaoStartPage({ csrfToken: csrf.token(req, res), grantURL }));
   });
   if (simulator && simulated.macao) {
     // Simulator mode only: inside the Alipay MO app the page receives the code from AlipayJSBridge.
-    app.get('/auth/alipay-macao/return', (req, res) => {
+    app.get('/auth/alipay-macao/return', loginLimiter, (req, res) => {
       const { authCode, authError, nonce } = req.query;
       const expected = req.session.macaoNonce;
-      delete req.session.macaoNonce;
+      // A link from elsewhere (without this browser's nonce) consumes nothing: the pending grant stays.
       if (!expected || nonce !== expected) {
         log.warn('[login failed] strategy=alipay-macao status=403 code=GRANT_NOT_STARTED_HERE');
         return res.status(403).send(failurePage('Sign-in refused', 'This Alipay Macao grant was not started in this browser. Start again from the demo.'));
       }
+      delete req.session.macaoNonce;
       if (typeof authCode !== 'string') {
         log.warn(`[login cancelled] strategy=alipay-macao${typeof authError === 'string' ? ` reason=${authError.slice(0, 40)}` : ''}`);
         return res.status(401).send(cancelledPage('Alipay MO'));
       }
-      res.send(macaoReturnPage({ csrfToken: csrfToken(req), authCode }));
+      res.send(macaoReturnPage({ csrfToken: csrf.token(req, res), authCode }));
     });
   }
 
@@ -335,6 +352,7 @@ export async function createDemo(config: DemoConfig): Promise<Demo> {
     const status = (err as { status?: unknown }).status;
     const code = err instanceof AlipayError ? err.code : undefined;
     if (code) log.warn(`[request failed] code=${code}`);
+    if (status === 503) return res.status(503).set('retry-after', '2').send(unavailablePage());
     res
       .status(typeof status === 'number' && status >= 400 ? status : 500)
       .send(failurePage('Something went wrong', err instanceof AlipayError ? err.message : 'Unexpected error.', code));
@@ -344,8 +362,10 @@ export async function createDemo(config: DemoConfig): Promise<Demo> {
     app,
     simulator,
     fullySimulated,
+    sessionCount: () => memory?.size ?? 0,
     async close() {
       await sessions?.close();
+      memory?.close();
       await simulator?.close();
     },
   };

@@ -103,7 +103,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DemoConfig 
  * (`loopback`, `10.0.0.0/8`, comma-separated).
  */
 export function parseTrustProxy(value: string): boolean | number | string {
-  if (value === 'true') return true;
+  if (value === 'true') {
+    // `true` believes every X-Forwarded-For hop: any client then picks the address the rate limit
+    // counts (and the protocol the cookies trust). Name the proxies instead.
+    throw new Error(
+      'TRUST_PROXY=true trusts every X-Forwarded-For hop, so any client could pick the address the login rate limit counts. ' +
+        'Give the number of proxies in front of the demo (TRUST_PROXY=1) or their addresses (TRUST_PROXY=loopback, 10.0.0.0/8).',
+    );
+  }
   if (value === 'false') return false;
   if (/^\d+$/.test(value)) return Number(value);
   return value;

@@ -75,13 +75,15 @@ describe('system: demo configuration', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await fetch(`${url}/auth/alipay`, { redirect: 'manual' })).status);
     expect(statuses).to.deep.equal([302, 302, 302, 429]);
-    expect((await fetch(`${url}/`)).status).to.equal(200);
+    // The home page starts logins too (it hands out the CSRF cookie): limited alike. Other routes are not.
+    expect((await fetch(`${url}/`)).status).to.equal(429);
+    expect((await fetch(`${url}/profile`, { redirect: 'manual' })).status).to.equal(302);
   });
 
   it('keeps a pre-login session 10 minutes and a signed-in one a week', async () => {
     const { url } = await demo({ mainland: sim.createApp(), macao: sim.createMacaoClient(), loginRateLimit: 0 });
     const maxAge = (res: Response) => {
-      const cookie = res.headers.getSetCookie().find((c) => c.startsWith('connect.sid='));
+      const cookie = res.headers.getSetCookie().find((c) => c.startsWith('demo.sid='));
       return Math.round((Date.parse(/Expires=([^;]+)/.exec(cookie ?? '')?.[1] ?? '') - Date.now()) / 60_000);
     };
     const client = new BrowserlessClient();
@@ -94,12 +96,19 @@ describe('system: demo configuration', () => {
   });
 
   describe('behind a TLS-terminating proxy (https BASE_URL)', () => {
-    const cookieOf = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith('connect.sid='));
+    const cookieOf = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith('__Host-demo.sid='));
     const start = (url: string) => fetch(`${url}/auth/alipay`, { redirect: 'manual', headers: { 'x-forwarded-proto': 'https' } });
 
     it('sets its Secure session cookie when TRUST_PROXY trusts the proxy', async () => {
       const { url } = await demo({ mainland: sim.createApp(), macao: sim.createMacaoClient(), baseURL: 'https://www.example.com', trustProxy: 'loopback' });
-      expect(cookieOf(await start(url))).to.match(/; Secure/);
+      expect(cookieOf(await start(url))).to.match(/; Path=\/;.*; Secure/);
+    });
+
+    it('names its cookies __Host- on https, so a sibling origin cannot set or overwrite them', async () => {
+      const { url } = await demo({ mainland: sim.createApp(), macao: sim.createMacaoClient(), baseURL: 'https://www.example.com', trustProxy: 'loopback' });
+      const res = await fetch(`${url}/`, { headers: { 'x-forwarded-proto': 'https' } });
+      expect(res.headers.getSetCookie().map((c) => c.split('=')[0])).to.deep.equal(['__Host-demo.csrf']);
+      expect(res.headers.get('strict-transport-security')).to.equal('max-age=31536000; includeSubDomains');
     });
 
     it('cannot set it without TRUST_PROXY (the reason the setting exists)', async () => {
@@ -133,7 +142,7 @@ describe('system: demo configuration', () => {
       const post = async () => {
         const client = new BrowserlessClient();
         const page = await client.request(`${url}/auth/alipay-macao/start`);
-        const csrf = /var csrf = "([A-Za-z0-9_-]+)"/.exec(await page.text())?.[1] as string;
+        const csrf = /var csrf = "([A-Za-z0-9_.-]+)"/.exec(await page.text())?.[1] as string;
         return client.request(`${url}/auth/alipay-macao`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify({ authCode: code }) });
       };
       expect((await post()).status).to.equal(200);
@@ -142,6 +151,56 @@ describe('system: demo configuration', () => {
       expect(lines).to.have.length(1);
       expect(lines[0]).to.match(/^\[login failed\] strategy=alipay-macao status=\d{3} code=AUTH_CODE_INVALID$/);
       expect(lines.join()).not.to.include(code);
+    });
+  });
+
+  describe('hardening', () => {
+    it('refuses TRUST_PROXY=true (any client could pick its rate-limit address), naming the fix', async () => {
+      expect(await startupError({ trustProxy: 'true' })).to.match(/TRUST_PROXY=true.*TRUST_PROXY=1/s);
+    });
+
+    it('ignores X-Forwarded-For without TRUST_PROXY: one client cannot dodge the limit with made-up addresses', async () => {
+      const { url } = await demo({ mainland: sim.createApp(), macao: sim.createMacaoClient(), loginRateLimit: 2 });
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await fetch(`${url}/auth/alipay`, { redirect: 'manual', headers: { 'x-forwarded-for': `203.0.113.${i}` } })).status);
+      expect(statuses).to.deep.equal([302, 302, 429]);
+    });
+
+    it('creates no session for visitors who start no login: 300 cookie-less visits, no session stored', async () => {
+      const running = await demo({ loginRateLimit: 0 });
+      for (let i = 0; i < 300; i++) {
+        const res = await fetch(`${running.url}/`);
+        expect(res.headers.getSetCookie().some((c) => c.startsWith('demo.sid='))).to.equal(false);
+        await res.arrayBuffer();
+      }
+      expect(running.demo.sessionCount()).to.equal(0);
+    });
+
+    it('sends no-framing, nosniff and no-referrer headers everywhere, no-store on the profile, no HSTS on http', async () => {
+      const { url } = await demo({ loginRateLimit: 0 });
+      const home = await fetch(`${url}/`);
+      expect(home.headers.get('x-frame-options')).to.equal('DENY');
+      expect(home.headers.get('content-security-policy')).to.equal("frame-ancestors 'none'");
+      expect(home.headers.get('x-content-type-options')).to.equal('nosniff');
+      expect(home.headers.get('referrer-policy')).to.equal('no-referrer');
+      expect(home.headers.get('strict-transport-security')).to.equal(null);
+      const client = new BrowserlessClient();
+      await client.login(url, '2088102000000001');
+      expect((await client.request(`${url}/profile`)).headers.get('cache-control')).to.equal('no-store');
+    });
+
+    it("keeps a pending Macao grant when another site's link hits the return page with a wrong nonce", async () => {
+      const { url } = await demo({ loginRateLimit: 0 });
+      const client = new BrowserlessClient();
+      const page = await (await client.request(`${url}/auth/alipay-macao/start`)).text();
+      const grant = new URL(JSON.parse(/location\.href = ("[^"]+")/.exec(page)?.[1] ?? '""'));
+      const returnURL = new URL(grant.searchParams.get('redirect_uri') as string);
+      const forged = new URL(returnURL);
+      forged.searchParams.set('nonce', 'forged');
+      forged.searchParams.set('authCode', 'ATTACKERCODE');
+      expect((await client.request(forged.toString())).status).to.equal(403);
+      returnURL.searchParams.set('authCode', 'x');
+      expect((await client.request(returnURL.toString())).status).to.equal(200);
     });
   });
 });

@@ -84,6 +84,25 @@ describe('system: the demo through Redis outages', function () {
     if (process.env.REDIS_OUTAGE_VERBOSE) console.log('    recoveries (ms):', recoveries.join(' '));
   });
 
+  it('answers 503 within the store time limit while Redis hangs (SIGSTOP), in-flight requests included, and recovers on SIGCONT', async () => {
+    const client = new BrowserlessClient();
+    await client.login(demo.url, '2088102000000001');
+    redis.pause();
+    try {
+      const started = Date.now();
+      // Three at once from a signed-in browser (its session is read from Redis): each is in flight when it meets the hung store.
+      const timed = (path: string) => client.request(`${demo.url}${path}`).then(async (r) => ({ status: r.status, ms: Date.now() - started, body: await r.text() }));
+      const results = await Promise.all([timed('/profile'), timed('/'), timed('/auth/alipay')]);
+      for (const { status, ms } of results) {
+        expect(status).to.equal(503);
+        expect(ms, `503 took ${ms} ms`).to.be.below(QUICK_MS + 2000);
+      }
+    } finally {
+      redis.resume();
+    }
+    expect(await recovered()).to.be.below(RECOVERY_MS);
+  });
+
   it('logs an outage and the recovery without secrets (no key, token or session id)', async () => {
     const from = logged.length;
     await outageCycle(0);

@@ -35,6 +35,10 @@ export interface RunningRedis {
   stop(): Promise<void>;
   /** Kills it as a crash would (SIGKILL): no goodbye to its clients. */
   kill(): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open and nothing answers, as a hung server does. */
+  pause(): void;
+  /** Thaws it (SIGCONT). */
+  resume(): void;
 }
 
 /** Starts redis-server on `port` (a free one by default); start again on the same port to restart it. */
@@ -54,5 +58,12 @@ export async function startRedis(port?: number): Promise<RunningRedis> {
       child.once('exit', () => resolve());
       child.kill(signal);
     });
-  return { url: `redis://127.0.0.1:${port}`, port, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
+  };
 }
