@@ -166,6 +166,14 @@ describe('system: demo configuration', () => {
       expect(statuses).to.deep.equal([302, 302, 429]);
     });
 
+    it('behind a trusted proxy (TRUST_PROXY=loopback), counts each forwarded client apart: one busy client locks out only itself', async () => {
+      const { url } = await demo({ mainland: sim.createApp(), macao: sim.createMacaoClient(), loginRateLimit: 2, trustProxy: 'loopback' });
+      const from = (ip: string) => fetch(`${url}/auth/alipay`, { redirect: 'manual', headers: { 'x-forwarded-for': ip } }).then((r) => r.status);
+      const busy = [await from('198.51.100.7'), await from('198.51.100.7'), await from('198.51.100.7')];
+      expect(busy).to.deep.equal([302, 302, 429]);
+      expect(await from('198.51.100.8')).to.equal(302);
+    });
+
     it('creates no session for visitors who start no login: 300 cookie-less visits, no session stored', async () => {
       const running = await demo({ loginRateLimit: 0 });
       for (let i = 0; i < 300; i++) {
