@@ -79,6 +79,7 @@ export class SessionStateStore {
     done(null, state);
   }
 
+  // Four parameters: passport-oauth2 (and state-store.ts) choose the call shape by arity.
   verify(
     req: SessionRequest,
     providedState: string | undefined,

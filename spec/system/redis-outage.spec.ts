@@ -103,6 +103,18 @@ describe('system: the demo through Redis outages', function () {
     expect(await recovered()).to.be.below(RECOVERY_MS);
   });
 
+  it('answers 503 (never 500) to requests in flight when Redis dies (SIGKILL while they wait), and recovers after restart', async () => {
+    const client = new BrowserlessClient();
+    await client.login(demo.url, '2088102000000001');
+    redis.pause(); // the requests below reach Redis and wait there…
+    const inFlight = Promise.all(['/profile', '/'].map((path) => client.request(`${demo.url}${path}`).then((r) => r.status)));
+    await new Promise((r) => setTimeout(r, 300));
+    await redis.kill(); // …and their connection dies under them
+    expect(await inFlight).to.deep.equal([503, 503]);
+    redis = await startRedis(redis.port);
+    expect(await recovered()).to.be.below(RECOVERY_MS);
+  });
+
   it('logs an outage and the recovery without secrets (no key, token or session id)', async () => {
     const from = logged.length;
     await outageCycle(0);
