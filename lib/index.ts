@@ -1,4 +1,8 @@
-/** passport-alipay: Passport strategies for Alipay (mainland, browser and in-app) and Alipay Macao. */
+/**
+ * Passport strategies for Alipay (mainland, browser and in-app) and Alipay Macao.
+ * @packageDocumentation
+ * @module passport-alipay
+ */
 import { AlipayStrategy } from './alipay/strategy';
 
 export { AlipayStrategy };

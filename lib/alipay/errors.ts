@@ -8,6 +8,7 @@ export function redactSignContent(text: string): string {
   return text.replace(/(^|[^A-Za-z0-9_])(code|refresh_token|auth_token)=[^&\s]*/g, "$1$2=***");
 }
 
+/** The refusal fields of a gateway answer, as Alipay names them. */
 export interface AlipayErrorFields {
   code?: unknown;
   msg?: unknown;
@@ -17,8 +18,11 @@ export interface AlipayErrorFields {
 
 /** Alipay answered and said no: `error_response`, or a `sub_code` inside the method's response. */
 export class AlipayAPIError extends AlipayError {
+  /** The gateway method that was refused, e.g. `alipay.system.oauth.token`. */
   readonly method: string;
+  /** Alipay's `msg`, e.g. `Invalid Arguments`. */
   readonly msg?: string;
+  /** Alipay's `sub_code`, e.g. `isv.code-invalid`: what to branch on. */
   readonly subCode?: string;
   /** Alipay's explanation; secrets it may echo (auth code, tokens) are masked. */
   readonly subMsg?: string;
@@ -32,6 +36,7 @@ export class AlipayAPIError extends AlipayError {
    */
   readonly status: number;
 
+  /** @internal Raised by the strategies; applications only read it. */
   constructor(method: string, fields: AlipayErrorFields, signed: boolean, signContent?: string, status?: number) {
     const code = str(fields.code) ?? 'unknown';
     const msg = str(fields.msg);

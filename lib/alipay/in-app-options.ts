@@ -30,11 +30,13 @@ export interface AlipayInAppStrategyOptionsBase extends MainlandGatewayOptions {
 
 /** Options for a verify function without the request (the default). */
 export interface AlipayInAppStrategyOptions extends AlipayInAppStrategyOptionsBase {
+  /** The verify function does not receive the request (the default). */
   passReqToCallback?: false;
 }
 
 /** Options for a verify function that receives the request first. */
 export interface AlipayInAppStrategyOptionsWithRequest extends AlipayInAppStrategyOptionsBase {
+  /** The verify function receives the request first. */
   passReqToCallback: true;
 }
 

@@ -22,10 +22,15 @@ import { AlipayPhoneNumberError, readPhoneNumber } from './phone-number';
 import type { AlipayProfile, AlipayTokenParams } from './profile';
 import { buildSignContent, encodeForm } from './sign-content';
 
+/** The mainland profile of an in-app login, with the verified phone number when one was posted. */
 export interface AlipayInAppProfile extends AlipayProfile {
-  /** The verified mobile number from `my.getPhoneNumber`, when the client posted one. */
+  /** The verified mobile number from `my.getPhoneNumber`, when the client posted one. Contact data, never an identity. */
   phoneNumber?: string;
-  phoneNumbers?: { value: string }[];
+  /** The same number as passport's `[{ value }]`. */
+  phoneNumbers?: {
+    /** The mobile number. */
+    value: string;
+  }[];
 }
 
 /** What `appAuthInfo` signs for the Alipay App SDK's auth call. */

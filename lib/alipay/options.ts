@@ -15,7 +15,9 @@ export const SANDBOX_GATEWAY_URL = 'https://openapi-sandbox.dl.alipaydev.com/gat
 
 /** A passport-oauth2 state store (`store`/`verify` in any of the arities passport-oauth2 accepts). */
 export interface StateStore {
+  /** Issues a state for a login that starts; passport-oauth2 accepts several arities. */
   store(...args: any[]): void;
+  /** Checks (and consumes) the state a callback carries. */
   verify(...args: any[]): void;
 }
 
@@ -79,11 +81,13 @@ export interface AlipayStrategyOptionsBase extends MainlandGatewayOptions {
 
 /** Options for a verify function without the request (the default). */
 export interface AlipayStrategyOptions extends AlipayStrategyOptionsBase {
+  /** The verify function does not receive the request (the default). */
   passReqToCallback?: false;
 }
 
 /** Options for a verify function that receives the request first. */
 export interface AlipayStrategyOptionsWithRequest extends AlipayStrategyOptionsBase {
+  /** The verify function receives the request first. */
   passReqToCallback: true;
 }
 

@@ -19,6 +19,7 @@ const METHOD = 'my.getPhoneNumber';
 
 /** The phone payload could not be read: malformed, or its ciphertext does not decrypt with aesKey. */
 export class AlipayPhoneNumberError extends AlipayError {
+  /** Always 400: a phone payload is the client's input. */
   readonly status = 400;
 }
 

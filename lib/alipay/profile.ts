@@ -5,7 +5,9 @@ import type { TokenGrant } from '../core/passport-types';
 
 /** The `alipay.system.oauth.token` payload, with the durations as numbers. */
 export interface AlipayTokenParams {
+  /** The access token (`authusrB…`): keep it server-side, never in a session or a log. */
   access_token: string;
+  /** Single use: each refresh returns a new one, which replaces it. */
   refresh_token?: string;
   /** Seconds the access token lives. */
   expires_in?: number;
@@ -19,23 +21,37 @@ export interface AlipayTokenParams {
   open_id?: string;
   /** Present when the app belongs to a group of apps. */
   union_id?: string;
+  /** `permanent` for tokens that never expire. */
   auth_token_type?: string;
+  /** Whatever else the verified answer carried. */
   [field: string]: unknown;
 }
 
+/** The user behind a mainland login: passport's profile shape, never a token. */
 export interface AlipayProfile {
+  /** Always `'alipay'`. */
   provider: 'alipay';
   /** `user_id` when Alipay sends one, else `open_id`. */
   id: string;
+  /** The legacy 2088… user id, when the app still receives it (console openid配置管理). */
   userId?: string;
+  /** The per-app user id, when the app receives it. */
   openId?: string;
+  /** The id shared by the apps of one application group, when the app is in one. */
   unionId?: string;
   /** From alipay.user.info.share (scope auth_user). Empty fields are left out: since 2022 Alipay
    *  often sends gender, province and city as empty strings. */
   displayName?: string;
-  photos?: { value: string }[];
+  /** The avatar URL, as `[{ value }]`. */
+  photos?: {
+    /** The avatar URL. */
+    value: string;
+  }[];
+  /** From `gender` (`M`/`F`, or `m`/`f` in the sandbox). */
   gender?: 'male' | 'female';
+  /** From alipay.user.info.share, when not empty. */
   province?: string;
+  /** From alipay.user.info.share, when not empty. */
   city?: string;
   /** The verified payloads the profile came from, without any token. */
   _json: Record<string, unknown>;

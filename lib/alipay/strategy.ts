@@ -11,7 +11,9 @@ import type { AlipayProfile, AlipayTokenParams } from './profile';
 
 /** Options accepted by `passport.authenticate('alipay', options)` besides passport's own. */
 export interface AlipayAuthenticateOptions {
+  /** The scope of this login (overrides the strategy's): `auth_base`, `auth_user`, or several. */
   scope?: string | string[];
+  /** The callback of this login (overrides the strategy's). */
   callbackURL?: string;
   /** Application state to keep with the CSRF state (needs `store: true` or a custom store). */
   state?: unknown;

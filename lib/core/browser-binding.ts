@@ -27,6 +27,7 @@ interface BindableRequest {
 
 /** The login cannot be bound to the browser (no session, no response to set a cookie on). */
 export class AlipayStateBindingError extends AlipayError {
+  /** 500: the app's setup (no session, no response) is the cause. */
   readonly status = 500;
 
   constructor() {

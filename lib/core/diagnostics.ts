@@ -6,6 +6,7 @@
 import { channel } from 'diagnostics_channel';
 import { AlipayError, AlipayTransportError } from './errors';
 
+/** The `node:diagnostics_channel` name every gateway call is published on (a CallMessage each; no secrets). */
 export const CALL_CHANNEL = 'passport-alipay:call';
 
 /** What a subscriber to `passport-alipay:call` receives. */

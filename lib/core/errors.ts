@@ -41,6 +41,7 @@ export class AlipaySignatureError extends AlipayError {
 
 /** The incoming request is unusable (e.g. a malformed Host header). Carries HTTP status 400. */
 export class AlipayRequestError extends AlipayError {
+  /** Always 400: the client's request was unusable. */
   readonly status = 400;
 
   constructor(message: string) {
@@ -57,6 +58,7 @@ export class AlipayRequestError extends AlipayError {
  * gateway 404 never becomes a 404 for the user.
  */
 export class AlipayTransportError extends AlipayError {
+  /** What the app should answer: 504 when the gateway timed out, else 502. */
   readonly status: 502 | 504;
   /** The gateway's HTTP status, when a response was received. */
   readonly upstreamStatus?: number;

@@ -28,8 +28,14 @@ export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /** The subset of a fetch Response this package reads (node-fetch 2, undici and the global fetch all fit). */
 export interface FetchResponseLike {
+  /** The HTTP status. */
   status: number;
-  headers: { get(name: string): string | null };
+  /** The response headers (`content-length`, `content-encoding` are read). */
+  headers: {
+    /** One header's value, or null. */
+    get(name: string): string | null;
+  };
+  /** The body, read chunk by chunk within the size cap. */
   body: AsyncIterable<Uint8Array> | null;
 }
 

@@ -28,6 +28,7 @@ export type VerifiedCallback = (err?: unknown, user?: Express.User | false | nul
  * declares one constructor overload per shape, so an untyped arrow function gets its parameter
  * types from the overload its arity selects. `refreshToken` is '' when the provider sent none.
  */
+/** `(accessToken, refreshToken, profile, done)`: the usual verify function. */
 export type VerifyWithProfile<TProfile> = (
   accessToken: string,
   refreshToken: string,
@@ -35,6 +36,7 @@ export type VerifyWithProfile<TProfile> = (
   done: VerifiedCallback,
 ) => void;
 
+/** `(accessToken, refreshToken, params, profile, done)`: also receives the token params (expiry, ids). */
 export type VerifyWithParams<TParams, TProfile> = (
   accessToken: string,
   refreshToken: string,
@@ -43,6 +45,7 @@ export type VerifyWithParams<TParams, TProfile> = (
   done: VerifiedCallback,
 ) => void;
 
+/** `(req, accessToken, refreshToken, profile, done)`, with `passReqToCallback: true`. */
 export type VerifyWithRequest<TProfile, TRequest = AuthenticateRequest> = (
   req: TRequest,
   accessToken: string,
@@ -51,6 +54,7 @@ export type VerifyWithRequest<TProfile, TRequest = AuthenticateRequest> = (
   done: VerifiedCallback,
 ) => void;
 
+/** `(req, accessToken, refreshToken, params, profile, done)`, with `passReqToCallback: true`. */
 export type VerifyWithRequestAndParams<TParams, TProfile, TRequest = AuthenticateRequest> = (
   req: TRequest,
   accessToken: string,
@@ -60,14 +64,18 @@ export type VerifyWithRequestAndParams<TParams, TProfile, TRequest = Authenticat
   done: VerifiedCallback,
 ) => void;
 
+/** Either verify shape without the request. */
 export type VerifyFunction<TParams, TProfile> = VerifyWithProfile<TProfile> | VerifyWithParams<TParams, TProfile>;
+/** Either verify shape that receives the request first. */
 export type VerifyFunctionWithRequest<TParams, TProfile, TRequest = AuthenticateRequest> =
   | VerifyWithRequest<TProfile, TRequest>
   | VerifyWithRequestAndParams<TParams, TProfile, TRequest>;
 
 /** The tokens one exchange produced. */
 export interface TokenGrant<TParams> {
+  /** The access token. */
   accessToken: string;
+  /** The new refresh token (the one used is spent), when the provider sent one. */
   refreshToken: string | undefined;
   /** The token payload as the provider sent it, normalised (see each strategy's params type). */
   params: TParams;

@@ -20,6 +20,7 @@ import type { RecordedLogin, StateMeta } from './state-store';
 
 /** The client methods used, satisfied by node-redis v4/v5 and ioredis clients. */
 export interface RedisStateClient {
+  /** SET with an expiry (node-redis `{ PX }` or ioredis `'PX', ms`). */
   set(...args: any[]): Promise<unknown>;
   /** node-redis */
   getDel?(key: string): Promise<unknown>;
@@ -27,7 +28,9 @@ export interface RedisStateClient {
   getdel?(key: string): Promise<unknown>;
 }
 
+/** RedisStateStore's options. */
 export interface RedisStateStoreOptions {
+  /** A connected node-redis v4/v5 client or an ioredis client (see the README's outage-proof settings). */
   client: RedisStateClient;
   /** Seconds a login may take from redirect to callback (default 600). */
   ttl?: number;
@@ -39,6 +42,7 @@ export interface RedisStateStoreOptions {
 
 /** Redis did not answer in time or refused: the login cannot be checked, so it fails (HTTP 503). */
 export class AlipayStateStoreError extends AlipayError {
+  /** Always 503: try again once Redis is back (with a new login). */
   readonly status = 503;
 
   constructor(message: string) {
@@ -64,6 +68,10 @@ const INVALID = { message: 'Invalid authorization request state.' };
 
 type Done<T extends unknown[]> = (err: Error | null, ...results: T) => void;
 
+/**
+ * OAuth `state` in Redis for several servers and apps without sessions: single-use across servers,
+ * bound to the browser, the strategy, the app and the callback. Also a SingleUseStore (`claimOnce`).
+ */
 export class RedisStateStore {
   private declare readonly client: RedisStateClient;
   private readonly ttlMs: number;
@@ -90,7 +98,7 @@ export class RedisStateStore {
     this.timeout = timeout;
   }
 
-  /** passport-oauth2's `store(req, state, meta, callback)`: `state` is the application state. */
+  /** @internal passport-oauth2's `store(req, state, meta, callback)`: `state` is the application state. */
   store(req: object, appState: unknown, meta: StateMeta, callback: Done<[string?]>): void {
     let binding: string;
     try {
@@ -108,7 +116,7 @@ export class RedisStateStore {
     this.settle(write, () => callback(null, state), callback);
   }
 
-  /** passport-oauth2's `verify(req, providedState, meta, callback)`; consumes the state. */
+  /** @internal passport-oauth2's `verify(req, providedState, meta, callback)`; consumes the state. */
   verify(req: object, providedState: unknown, meta: StateMeta, callback: Done<[(boolean | unknown)?, unknown?, RecordedLogin?]>): void {
     // A state this store cannot have issued, or a browser that started no login, is refused without a round trip.
     if (typeof providedState !== 'string' || !STATE.test(providedState)) return callback(null, false, UNVERIFIABLE);

@@ -40,6 +40,7 @@ const STATUS: Record<string, number> = {
   REQUEST_TRAFFIC_EXCEED_LIMIT: 503,
 };
 
+/** The `resultInfo` of an Alipay Macao answer. */
 export interface MacaoResultInfo {
   resultStatus?: unknown;
   resultCode?: unknown;
@@ -47,12 +48,17 @@ export interface MacaoResultInfo {
   resultMsg?: unknown;
 }
 
+/** Alipay Macao answered with a `resultStatus` other than `S`: it refused, or the outcome is unknown. */
 export class AlipayMacaoAPIError extends AlipayError {
+  /** The API function, e.g. `alipay.intl.oauth.auth.applyToken`. */
   readonly functionName: string;
   /** `F` failure, `U` unknown outcome, or whatever unexpected status was sent. */
   readonly resultStatus: string;
+  /** What to branch on, e.g. `AUTH_CODE_INVALID` (also `code`). */
   readonly resultCode: string;
+  /** The numeric id of the result code (8 digits). */
   readonly resultCodeId?: string;
+  /** Alipay Macao's message. */
   readonly resultMsg?: string;
   /** True when a later attempt, with a new authCode, may succeed (`U`, REQUEST_TRAFFIC_EXCEED_LIMIT). */
   readonly retryable: boolean;
@@ -61,6 +67,7 @@ export class AlipayMacaoAPIError extends AlipayError {
   /** What the app should answer: 400/403 for the user's code or account, 500 for configuration, 502/503 for Alipay. */
   readonly status: number;
 
+  /** @internal Raised by the strategy; applications only read it. */
   constructor(functionName: string, info: MacaoResultInfo, signed: boolean) {
     const resultStatus = str(info.resultStatus) ?? 'missing';
     const resultCode = str(info.resultCode) ?? 'UNKNOWN';

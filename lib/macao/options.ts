@@ -27,7 +27,9 @@ export interface AlipayMacaoStrategyOptionsBase {
   authSite?: string;
   /** Milliseconds allowed for each call (default 5000). */
   timeout?: number;
+  /** HTTP agent for the calls (keep-alive tuning, proxies). */
   agent?: Agent;
+  /** A fetch implementation for the calls (node-fetch, undici, globalThis.fetch); default: Node's http/https. */
   fetch?: FetchLike;
   /** Skip getUserInfo (default true). When false, the profile gains the user's mobile number. */
   skipUserProfile?: SkipUserProfileOption;
@@ -42,11 +44,13 @@ export interface AlipayMacaoStrategyOptionsBase {
 
 /** Options for a verify function without the request (the default). */
 export interface AlipayMacaoStrategyOptions extends AlipayMacaoStrategyOptionsBase {
+  /** The verify function does not receive the request (the default). */
   passReqToCallback?: false;
 }
 
 /** Options for a verify function that receives the request first. */
 export interface AlipayMacaoStrategyOptionsWithRequest extends AlipayMacaoStrategyOptionsBase {
+  /** The verify function receives the request first. */
   passReqToCallback: true;
 }
 

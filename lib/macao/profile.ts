@@ -3,8 +3,11 @@ import { AlipayTransportError } from '../core/errors';
 import { fieldText as text, mergeUserInfo, recordOrEmpty } from '../core/fields';
 import type { TokenGrant } from '../core/passport-types';
 
+/** The verified applyToken answer as token params: tokens, their expiry, the user's id. */
 export interface AlipayMacaoTokenParams {
+  /** The access token: keep it server-side, never in a session or a log. */
   access_token: string;
+  /** The refresh token; keep the newest one each refresh returns. */
   refresh_token?: string;
   /** When the access token expires: the absolute datetime as Alipay Macao sent it (`expiresIn`). */
   expires_at?: string;
@@ -20,7 +23,9 @@ export interface AlipayMacaoTokenParams {
   auth_site_user_id?: string;
 }
 
+/** The user behind a Macao login: passport's profile shape, never a token. */
 export interface AlipayMacaoProfile {
+  /** Always `'alipay-macao'`. */
   provider: 'alipay-macao';
   /** `authSiteUserId`: the user's stable id on the auth site. */
   id: string;
@@ -32,7 +37,12 @@ export interface AlipayMacaoProfile {
    */
   mobileNoVerified?: boolean;
   /** The mobile number, with `verified` when Alipay Macao said whether it is. */
-  phoneNumbers?: { value: string; verified?: boolean }[];
+  phoneNumbers?: {
+    /** The mobile number. */
+    value: string;
+    /** Whether the user verified it, when Alipay Macao said. */
+    verified?: boolean;
+  }[];
   /** The verified response bodies the profile came from, without any token. */
   _json: Record<string, unknown>;
 }

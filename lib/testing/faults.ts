@@ -3,6 +3,7 @@ import type { ServerResponse } from 'http';
 import { renderAnswer, type SignedAnswer } from './answer';
 import { send } from './http-util';
 
+/** The faults `injectFault` can apply to the next answers. */
 export type FaultKind =
   | 'slow' // answer after `delayMs` (default 10 s): beyond any sane client timeout
   | 'reset' // drop the connection without answering
@@ -14,8 +15,11 @@ export type FaultKind =
   | 'wrong-cert-sn' // alipay_cert_sn of another certificate (mainland)
   | 'unknown-result'; // Macao resultStatus U (UNKNOWN_EXCEPTION), signed
 
+/** A fault with its settings. */
 export interface Fault {
+  /** Which fault. */
   kind: FaultKind;
+  /** For `slow`: milliseconds before the answer (default 10 000). */
   delayMs?: number;
 }
 

@@ -1,4 +1,8 @@
-/** passport-alipay/testing: an offline Alipay for tests, demos and benchmarks. */
+/**
+ * An offline Alipay for tests, demos and benchmarks: the simulator and helpers that sign fake answers.
+ * @packageDocumentation
+ * @module passport-alipay/testing
+ */
 export { createAlipaySimulator, DEFAULT_USERS } from './simulator';
 export { generateTestKeys, signedGatewayResponse, signedMacaoResponse } from './test-keys';
 export type { TestKeys } from './test-keys';

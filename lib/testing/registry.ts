@@ -1,15 +1,22 @@
 /** The simulator's in-memory world: apps, Macao clients, users, codes and tokens. */
 import { createHash, randomBytes, type KeyObject } from 'crypto';
 
+/** Which user identifier a simulated app's tokens carry (the console's openid配置管理). */
 export type IdMode = 'user_id' | 'open_id' | 'both';
 
+/** A test user of the simulator. */
 export interface SimulatedUser {
   /** Alipay's legacy id, 16 digits starting with 2088. */
   userId: string;
+  /** The nickname alipay.user.info.share returns. */
   nickName: string;
+  /** The avatar URL. */
   avatar?: string;
+  /** `M` or `F`, as Alipay sends it. */
   gender?: 'M' | 'F';
+  /** The province alipay.user.info.share returns. */
   province?: string;
+  /** The city alipay.user.info.share returns. */
   city?: string;
   /** The user's id on the Macao auth site (authSiteUserId). */
   macaoUserId: string;

@@ -18,6 +18,7 @@ import { Registry, type IdMode, type SimulatedUser } from './registry';
 
 export type { IdMode, SimulatedUser, Fault, FaultKind };
 
+/** createAlipaySimulator's options; all optional. */
 export interface SimulatorOptions {
   /** Port on 127.0.0.1 (default 0: any free port). */
   port?: number;
@@ -29,14 +30,19 @@ export interface SimulatorOptions {
   users?: SimulatedUser[];
   /** Auth code lifetime in ms (default 180 000: Alipay's 3 minutes). */
   authCodeTtlMs?: number;
+  /** Access-token lifetime in seconds (`expires_in`). */
   accessTokenTtlSec?: number;
+  /** Refresh-token lifetime in seconds (`re_expires_in`). */
   refreshTokenTtlSec?: number;
   /** The simulator's clock (ms since epoch), for expiry tests. */
   now?: () => number;
 }
 
+/** A mainland app to register with `createApp`. */
 export interface AppRegistration {
+  /** Its APPID (default: a fresh 16-digit one). */
   appId?: string;
+  /** The name the consent page shows. */
   name?: string;
   /** The app's public key; when omitted, createApp generates a key pair. */
   publicKey?: KeyInput;
@@ -46,10 +52,15 @@ export interface AppRegistration {
   redirectHosts?: string[];
 }
 
+/** A Macao client to register with `createMacaoClient`. */
 export interface MacaoClientRegistration {
+  /** Its clientId (default: a fresh one). */
   clientId?: string;
+  /** The name the grant page shows. */
   name?: string;
+  /** The merchant users authorize (default: a fresh one). */
   authMerchantId?: string;
+  /** The client's public key; when omitted, a key pair is generated. */
   publicKey?: KeyInput;
   /** Host names the grant page may return the authCode to (default localhost and 127.0.0.1). */
   returnHosts?: string[];
@@ -57,10 +68,15 @@ export interface MacaoClientRegistration {
 
 /** Options ready to spread into `new AlipayStrategy({...})` (and, with aesKey, `new AlipayInAppStrategy({...})`). */
 export interface SimulatedAppCredentials {
+  /** The registered APPID. */
   appId: string;
+  /** The app's private key (PEM; empty when you registered your own public key). */
   privateKey: string;
+  /** The simulator's public key. */
   alipayPublicKey: string;
+  /** The simulator's consent page. */
   authorizationURL: string;
+  /** The simulator's gateway. */
   gatewayURL: string;
   /** The app's content-encryption key (base64), for AlipayInAppStrategy's `aesKey`. */
   aesKey: string;
@@ -68,24 +84,35 @@ export interface SimulatedAppCredentials {
 
 /** Options ready to spread into `new AlipayMacaoStrategy({...})`. */
 export interface SimulatedMacaoCredentials {
+  /** The registered clientId. */
   clientId: string;
+  /** The merchant users authorize. */
   authMerchantId: string;
+  /** The client's private key (PEM; empty when you registered your own public key). */
   privateKey: string;
+  /** The simulator's public key. */
   alipayPublicKey: string;
+  /** The simulator's base address for the Macao API. */
   gatewayURL: string;
 }
 
+/** One API call the simulator received. */
 export interface ApiCall {
+  /** Which API: the mainland gateway or the Macao envelope API. */
   protocol: 'mainland' | 'macao';
   /** The gateway method or envelope function. */
   method: string;
+  /** The fault applied to its answer, if any. */
   fault?: FaultKind;
 }
 
+/** A local Alipay (mainland consent page and gateway, in-app codes, Macao API) on 127.0.0.1. */
 export interface AlipaySimulator {
   /** Base address, e.g. http://127.0.0.1:53122 */
   url: string;
+  /** The consent page (an app's `authorizationURL`). */
   authorizationURL: string;
+  /** The mainland gateway (an app's `gatewayURL`). */
   gatewayURL: string;
   /** Macao: the base address to give as gatewayURL. */
   macaoGatewayURL: string;
@@ -93,10 +120,13 @@ export interface AlipaySimulator {
   alipayPublicKey: string;
   /** Every API call received, in order. */
   calls: ApiCall[];
+  /** The test users. */
   users: SimulatedUser[];
   /** Registers an app with its public key, or generates a key pair and returns ready-to-use credentials. */
   createApp(registration?: AppRegistration): SimulatedAppCredentials;
+  /** Registers a Macao client and returns ready-to-use credentials. */
   createMacaoClient(registration?: MacaoClientRegistration): SimulatedMacaoCredentials;
+  /** Adds a test user. */
   addUser(user: SimulatedUser): void;
   /**
    * Answers Alipay's consent page without a browser: given the authorization address your app
@@ -114,14 +144,17 @@ export interface AlipaySimulator {
   phoneNumberPayload(appId: string, userId: string): string;
   /** Base address of the mini-program endpoints (`POST …/getAuthCode`, `…/getPhoneNumber`) for browser pages. */
   miniProgramURL: string;
+  /** A Macao authCode as `my.getAuthCode` in the Alipay MO app would give it, without a browser. */
   mintMacaoAuthCode(clientId: string, userId: string, scope?: string): string;
   /** The Macao grant page address for a client, returning the authCode to `redirectUri`. */
   macaoGrantURL(clientId: string, redirectUri: string, scopes?: string): string;
   /** Applies `fault` to the next `count` API answers (default 1). */
   injectFault(fault: Fault | FaultKind, count?: number): void;
+  /** Stops the simulator's server. */
   close(): Promise<void>;
 }
 
+/** The three test users every simulator starts with (2088102000000001 张三, …002 李四, …003 Ana Lopes). */
 export const DEFAULT_USERS: SimulatedUser[] = [
   {
     userId: '2088102000000001',
@@ -165,6 +198,11 @@ function digits(n: number): string {
   return out;
 }
 
+/**
+ * Starts a local Alipay on 127.0.0.1: the mainland consent page and gateway, the in-app code and
+ * phone-number issuers and the Macao API. It checks request signatures like the real services,
+ * signs its answers, makes codes single-use and short-lived, and can inject faults.
+ */
 export async function createAlipaySimulator(options: SimulatorOptions = {}): Promise<AlipaySimulator> {
   const now = options.now ?? Date.now;
   const alipayPrivateKey = options.alipayPrivateKey

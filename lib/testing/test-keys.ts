@@ -10,6 +10,7 @@ import { isRecord } from '../core/fields';
 import { formatShanghaiIso, formatShanghaiTimestamp } from '../core/clock';
 import { renderAnswer, signedAnswer } from './answer';
 
+/** Fresh keys for tests, as `generateTestKeys()` returns them. */
 export interface TestKeys {
   /** The app's private key (PEM, PKCS#8): the strategy's `privateKey`. */
   appPrivateKey: string;
