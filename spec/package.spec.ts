@@ -15,10 +15,10 @@ const ROOT = resolve(__dirname, '..');
 const MODULES = join(ROOT, 'node_modules');
 const TSC = join(MODULES, 'typescript', 'bin', 'tsc');
 
-/** Code blocks of README.md marked `<!-- typecheck -->`, each a self-contained TypeScript module. */
+/** Code blocks of README.md and docs/*.md marked `<!-- typecheck -->`, each a self-contained TypeScript module. */
 export function readmeTypeScriptSnippets(): string[] {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  return [...readme.matchAll(/<!-- typecheck -->\s*```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const pages = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
+  return pages.flatMap((page) => [...readFileSync(join(ROOT, page), 'utf8').matchAll(/<!-- typecheck -->\s*```ts\n([\s\S]*?)```/g)].map((m) => m[1]));
 }
 
 /** What the snippets assume the app has: its own user store. */
@@ -57,10 +57,11 @@ describe('the published package (npm pack, installed into a fresh project)', fun
   });
   after(() => rmSync(work, { recursive: true, force: true }));
 
-  it('ships the build, the declarations, the README images and nothing of the sources or tests', () => {
-    expect(files).to.include.members(['dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'README.md', 'LICENSE', 'CHANGELOG.md', 'docs/demo-home.png']);
-    expect(files.filter((f) => /^(lib|spec|e2e|bench|examples)\//.test(f))).to.deep.equal([]);
+  it('ships the build, the declarations and the docs, and no screenshots, sources or tests', () => {
+    expect(files).to.include.members(['dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'README.md', 'LICENSE', 'CHANGELOG.md', 'SECURITY.md', 'docs/web-login.md', 'docs/errors.md']);
+    expect(files.filter((f) => /^(lib|spec|e2e|bench|examples)\//.test(f) || f.endsWith('.png'))).to.deep.equal([]);
   });
+
 
   it('ships one bundled file per entry point, with source maps that carry their sources (no link to a missing lib/*.ts)', () => {
     expect(files.filter((f) => f.endsWith('.js')).sort()).to.deep.equal(['dist/index.js', 'dist/testing/index.js']);

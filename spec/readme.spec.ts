@@ -1,20 +1,47 @@
-/** README.md's claims that can drift from the code: every code block marked with a file is that file, which npm test runs. */
+/**
+ * The documentation's claims that can drift from the code: code blocks marked with a file are that
+ * file (which a test runs or compiles), every TypeScript block is checked, links and anchors resolve,
+ * user-facing pages point at nothing the package does not ship, and the README stays short.
+ */
 import { expect } from 'chai';
-import { existsSync, readFileSync } from 'fs';
-import { join } from 'path';
+import { existsSync, readFileSync, readdirSync } from 'fs';
+import { dirname, join, normalize } from 'path';
 
 const ROOT = join(__dirname, '..');
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
+const DOCS = readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
+/** What users read (README and docs/ ship in the package). */
+const USER_PAGES = ['README.md', ...DOCS];
+/** Everything with links to check. */
+const ALL_PAGES = [...USER_PAGES, 'SECURITY.md', 'CONTRIBUTING.md', 'CHANGELOG.md', 'bench/README.md', 'examples/express/README.md'];
 
-describe('README.md', () => {
-  /** Blocks marked `<!-- file: path -->`: each shows that file of the repository, which a test runs or compiles. */
-  const shownFiles = [...README.matchAll(/<!-- file: ([^ ]+) -->\n```\w+\n([\s\S]*?)```\n/g)].map((m) => ({ path: m[1], shown: m[2] }));
+/** GitHub's anchor for a heading. */
+function slug(heading: string): string {
+  return heading.toLowerCase().replace(/<[^>]+>/g, '').replace(/[^\p{L}\p{N}\s_-]/gu, '').trim().replace(/\s/g, '-');
+}
 
-  it('shows the quick starts, framework apps and test recipes from their files', () => {
+function anchorsOf(file: string): Set<string> {
+  const text = read(file).replace(/```[\s\S]*?```/g, '');
+  return new Set([...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1])));
+}
+
+/** Blocks marked `<!-- file: path -->`: each shows that file of the repository, which a test runs or compiles. */
+const shownFiles = USER_PAGES.flatMap((page) =>
+  [...read(page).matchAll(/<!-- file: ([^ ]+) -->\n```\w+\n([\s\S]*?)```\n/g)].map((m) => ({ page, path: m[1], shown: m[2] })),
+);
+
+describe('documentation', () => {
+  it('keeps the README under 15 KB', () => {
+    expect(Buffer.byteLength(read('README.md'))).to.be.below(15 * 1024);
+  });
+
+  it('shows the three quick starts in the README, from their files', () => {
+    const inReadme = shownFiles.filter((f) => f.page === 'README.md').map((f) => f.path);
+    expect(inReadme).to.include.members(['examples/quickstart/web-login.ts', 'examples/quickstart/mini-program.ts', 'examples/quickstart/macao.ts']);
+  });
+
+  it('shows the framework apps and test recipes from their files', () => {
     expect(shownFiles.map((f) => f.path)).to.include.members([
-      'examples/quickstart/web-login.ts',
-      'examples/quickstart/mini-program.ts',
-      'examples/quickstart/macao.ts',
       'examples/frameworks/koa.ts',
       'examples/frameworks/fastify.ts',
       'examples/frameworks/nest.ts',
@@ -26,43 +53,63 @@ describe('README.md', () => {
   });
 
   it('shows each of those files exactly as it is', () => {
-    const drifted = shownFiles.filter(({ path, shown }) => readFileSync(join(ROOT, path), 'utf8') !== shown).map((f) => f.path);
-    expect(drifted, "run `node tools/sync-readme-files.js`").to.deep.equal([]);
+    const drifted = shownFiles.filter(({ path, shown }) => read(path) !== shown).map((f) => `${f.page}: ${f.path}`);
+    expect(drifted, 'run `node tools/sync-readme-files.js`').to.deep.equal([]);
+  });
+
+  it('has every TypeScript block either from a file (run or compiled by npm test) or type-checked (package test)', () => {
+    const unchecked = USER_PAGES.flatMap((page) =>
+      [...read(page).matchAll(/(^.*\n)?```ts\n/gm)].filter((m) => !/<!-- (typecheck|file: [^ ]+) -->/.test(m[1] ?? '')).map(() => page),
+    );
+    expect(unchecked).to.deep.equal([]);
   });
 
   it('has every shown file run or compiled by npm test', () => {
-    const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const { scripts } = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
     expect(scripts.test).to.include('npm run typecheck').and.include('npm run test:system');
     expect(scripts['test:system']).to.include("'examples/**/*.spec.ts'");
-    const tsconfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')) as { include: string[] };
+    const tsconfig = JSON.parse(read('tsconfig.json')) as { include: string[] };
     expect(tsconfig.include).to.include('examples/**/*.ts');
+  });
+
+  it('resolves every relative link and anchor', () => {
+    const broken: string[] = [];
+    for (const page of ALL_PAGES) {
+      const text = read(page).replace(/```[\s\S]*?```/g, '');
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^(https?:|mailto:)/.test(target)) continue;
+        const [path, anchor] = target.split('#');
+        const file = path === '' ? page : normalize(join(dirname(page), path));
+        if (!existsSync(join(ROOT, file))) {
+          broken.push(`${page}: ${target} (no file)`);
+          continue;
+        }
+        if (anchor && file.endsWith('.md') && !anchorsOf(file).has(anchor)) broken.push(`${page}: ${target} (no anchor)`);
+      }
+    }
+    expect(broken).to.deep.equal([]);
+  });
+
+  it('points users at nothing the package does not ship (no spec/, e2e/ or examples/ paths)', () => {
+    const leaks = USER_PAGES.flatMap((page) =>
+      read(page)
+        .replace(/<!-- file: [^ ]+ -->/g, '')
+        .split('\n')
+        .filter((line) => /(^|[\s`(/])(spec|e2e|examples)\//.test(line))
+        .map((line) => `${page}: ${line.trim().slice(0, 100)}`),
+    );
+    expect(leaks).to.deep.equal([]);
   });
 
   it("shows Alipay's refusals exactly as the table the error messages come from (lib/alipay/refusals.ts)", async () => {
     const { REFUSALS } = await import('../lib/alipay/refusals');
     const rows = REFUSALS.map((r) => `| \`${r.key}\` | ${r.meaning} | ${r.status} | ${r.advice.replace(/\|/g, '\\|')} |`);
     const table = ['| subCode (or code) | meaning | `status` | advice (in the message) |', '|---|---|---|---|', ...rows].join('\n');
-    expect(README).to.include(`<!-- refusals -->\n${table}\n<!-- /refusals -->`);
+    expect(read('docs/errors.md')).to.include(`<!-- refusals -->\n${table}\n<!-- /refusals -->`);
   });
 
   it('names the diagnostics channel the code publishes on', async () => {
     const { CALL_CHANNEL } = await import('../lib');
-    expect(README).to.include(`**\`${CALL_CHANNEL}\`**`);
-  });
-
-  it('links only to its own sections that exist', () => {
-    const anchors = new Set(
-      [...README.matchAll(/^#{2,3} (.+)$/gm)].map((m) =>
-        m[1].toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, '').trim().replace(/\s/g, '-'),
-      ),
-    );
-    const links = [...README.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
-    expect(links.filter((l) => !anchors.has(l))).to.deep.equal([]);
-  });
-
-  it('shows only images that docs/ has (they ship in the package: files lists docs/*.png)', () => {
-    const images = [...README.matchAll(/cdn\.jsdelivr\.net\/npm\/passport-alipay\/(docs\/[\w-]+\.png)/g)].map((m) => m[1]);
-    expect(images.length).to.be.at.least(4);
-    expect(images.filter((image) => !existsSync(join(ROOT, image)))).to.deep.equal([]);
+    expect(read('docs/production.md')).to.include(`**\`${CALL_CHANNEL}\`**`);
   });
 });

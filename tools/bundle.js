@@ -16,6 +16,7 @@ const common = {
   target: 'node20',
   sourcemap: true,
   sourcesContent: true,
+  minifyWhitespace: true,
   external: ['passport-oauth2'],
   logLevel: 'warning',
 };
