@@ -39,13 +39,15 @@ describe('the published package (npm pack, installed into a fresh project)', fun
   let work: string;
   let project: string;
   let files: string[];
+  let unpackedSize: number;
 
   before(() => {
     work = mkdtempSync(join(tmpdir(), 'passport-alipay-pack-'));
     // dist/ was built by `npm test`; --ignore-scripts skips the prepack build.
     const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' });
-    const packed = JSON.parse(out.slice(out.indexOf('['))) as { filename: string; files: { path: string }[] }[];
+    const packed = JSON.parse(out.slice(out.indexOf('['))) as { filename: string; files: { path: string }[]; unpackedSize: number }[];
     files = packed[0].files.map((f) => f.path);
+    unpackedSize = packed[0].unpackedSize;
     project = join(work, 'app');
     const installed = join(project, 'node_modules', 'passport-alipay');
     mkdirSync(installed, { recursive: true });
@@ -62,6 +64,10 @@ describe('the published package (npm pack, installed into a fresh project)', fun
     expect(files.filter((f) => /^(lib|spec|e2e|bench|examples)\//.test(f) || f.endsWith('.png'))).to.deep.equal([]);
   });
 
+  it('stays under 600 KB unpacked (maps carry comment-free sources; unreachable declarations are pruned)', () => {
+    expect(unpackedSize).to.be.below(600_000);
+  });
+
 
   it('ships one bundled file per entry point, with source maps that carry their sources (no link to a missing lib/*.ts)', () => {
     expect(files.filter((f) => f.endsWith('.js')).sort()).to.deep.equal(['dist/index.js', 'dist/testing/index.js']);
@@ -71,6 +77,20 @@ describe('the published package (npm pack, installed into a fresh project)', fun
       const map = JSON.parse(readFileSync(join(project, 'node_modules', 'passport-alipay', file), 'utf8'));
       expect(map.sourcesContent, file).to.have.length(map.sources.length);
       expect(map.sourcesContent.every((s: unknown) => typeof s === 'string' && s.length > 0), file).to.equal(true);
+    }
+  });
+
+  it('maps code in the bundles back to the line of the source that holds it', () => {
+    const { SourceMap } = require('module') as { SourceMap: new (payload: object) => { findEntry(line: number, column: number): { originalSource: string; originalLine: number } } };
+    for (const [bundle, token] of [['dist/index.js', 'function checkTokenFreshness('], ['dist/testing/index.js', 'function gatewaySignContent(']] as const) {
+      const code = readFileSync(join(project, 'node_modules', 'passport-alipay', bundle), 'utf8');
+      const map = JSON.parse(readFileSync(join(project, 'node_modules', 'passport-alipay', `${bundle}.map`), 'utf8'));
+      const at = code.indexOf(token);
+      const line = code.slice(0, at).split('\n').length - 1;
+      const column = at - (code.lastIndexOf('\n', at) + 1);
+      const entry = new SourceMap(map).findEntry(line, column);
+      const source = map.sourcesContent[map.sources.indexOf(entry.originalSource)] ?? map.sourcesContent[map.sources.findIndex((s: string) => entry.originalSource.endsWith(s.replace(/^(\.\.\/)+/, '')))];
+      expect(source.split('\n')[entry.originalLine], `${bundle} ${token}`).to.include(token.replace('function ', ''));
     }
   });
 

@@ -90,6 +90,21 @@ describe('documentation', () => {
     expect(broken).to.deep.equal([]);
   });
 
+  it('links user pages only to files the package ships', () => {
+    const { files } = JSON.parse(read('package.json')) as { files: string[] };
+    const shipped = (file: string) =>
+      files.some((pattern) => (pattern.includes('*') ? new RegExp(`^${pattern.replace('.', '\\.').replace('*', '[^/]+')}$`).test(file) : file === pattern || file.startsWith(`${pattern}/`)));
+    const unshipped: string[] = [];
+    for (const page of USER_PAGES) {
+      for (const [, target] of read(page).replace(/```[\s\S]*?```/g, '').matchAll(/\]\(([^)\s#]+)(#[^)\s]*)?\)/g)) {
+        if (/^(https?:|mailto:)/.test(target)) continue;
+        const file = normalize(join(dirname(page), target));
+        if (!shipped(file)) unshipped.push(`${page}: ${target}`);
+      }
+    }
+    expect(unshipped).to.deep.equal([]);
+  });
+
   it('points users at nothing the package does not ship (no spec/, e2e/ or examples/ paths)', () => {
     const leaks = USER_PAGES.flatMap((page) =>
       read(page)
