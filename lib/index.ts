@@ -6,7 +6,7 @@
 import { AlipayStrategy } from './alipay/strategy';
 
 export { AlipayStrategy };
-export type { AlipayStrategyOptions, AlipayStrategyOptionsBase, AlipayStrategyOptionsWithRequest, StateStore } from './alipay/options';
+export type { AlipayStrategyOptions, AlipayStrategyOptionsWithRequest, StateStore } from './alipay/options';
 export type { AlipayAuthenticateOptions } from './alipay/strategy';
 export type { AlipayProfile, AlipayTokenParams } from './alipay/profile';
 export { AlipayAPIError } from './alipay/errors';
@@ -20,8 +20,6 @@ export type {
   StrategyConstructor,
   TokenGrant,
   VerifiedCallback,
-  VerifyFunction,
-  VerifyFunctionWithRequest,
   VerifyWithParams,
   VerifyWithProfile,
   VerifyWithRequest,
@@ -32,15 +30,11 @@ export { AlipayStrategy as Strategy };
 
 export { AlipayInAppStrategy } from './alipay/in-app-strategy';
 export type { AlipayInAppProfile, AppAuthInfoOptions } from './alipay/in-app-strategy';
-export type {
-  AlipayInAppStrategyOptions,
-  AlipayInAppStrategyOptionsBase,
-  AlipayInAppStrategyOptionsWithRequest,
-} from './alipay/in-app-options';
+export type { AlipayInAppStrategyOptions, AlipayInAppStrategyOptionsWithRequest } from './alipay/in-app-options';
 export { AlipayPhoneNumberError } from './alipay/phone-number';
 
 export { AlipayMacaoStrategy } from './macao/strategy';
-export type { AlipayMacaoStrategyOptions, AlipayMacaoStrategyOptionsBase, AlipayMacaoStrategyOptionsWithRequest } from './macao/options';
+export type { AlipayMacaoStrategyOptions, AlipayMacaoStrategyOptionsWithRequest } from './macao/options';
 export type { AlipayMacaoProfile, AlipayMacaoTokenParams, MacaoGrant } from './macao/profile';
 export { AlipayMacaoAPIError } from './macao/errors';
 

@@ -123,6 +123,15 @@ describe('documentation', () => {
     expect(read('docs/errors.md')).to.include(`<!-- refusals -->\n${table}\n<!-- /refusals -->`);
   });
 
+  it('mentions every public name (README, docs/) so that none is exported for nobody', () => {
+    const text = USER_PAGES.map(read).join('\n');
+    const exported = ['lib/index.ts', 'lib/testing/index.ts'].flatMap((entry) =>
+      [...read(entry).matchAll(/export (?:type )?\{([^}]*)\}/g)].flatMap((m) => m[1].split(',').map((p) => p.trim().split(/\s+as\s+/).pop() as string)),
+    ).filter((name) => name !== '');
+    expect(exported.length).to.be.at.least(40);
+    expect(exported.filter((name) => !new RegExp(`\\b${name}\\b`).test(text))).to.deep.equal([]);
+  });
+
   it('names the diagnostics channel the code publishes on', async () => {
     const { CALL_CHANNEL } = await import('../lib');
     expect(read('docs/production.md')).to.include(`**\`${CALL_CHANNEL}\`**`);

@@ -3,7 +3,7 @@
  * @packageDocumentation
  * @module passport-alipay/testing
  */
-export { createAlipaySimulator, DEFAULT_USERS } from './simulator';
+export { createAlipaySimulator } from './simulator';
 export { generateTestKeys, signedGatewayResponse, signedMacaoResponse } from './test-keys';
 export type { TestKeys } from './test-keys';
 export { phoneNumberPayload } from './in-app';

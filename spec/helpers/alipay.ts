@@ -1,7 +1,8 @@
 /** Helpers for AlipayStrategy tests: options, signed gateway bodies, nock interceptors. */
 import nock from 'nock';
 import { AlipayStrategy } from '../../lib';
-import type { AlipayStrategyOptions, AlipayStrategyOptionsBase, VerifiedCallback } from '../../lib';
+import type { AlipayStrategyOptions, VerifiedCallback } from '../../lib';
+import type { AlipayStrategyOptionsBase } from '../../lib/alipay/options';
 import { formatShanghaiTimestamp } from '../../lib/core/clock';
 import { alipaySign, fixture, keys } from './fixtures';
 

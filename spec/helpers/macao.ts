@@ -1,7 +1,8 @@
 /** Helpers for AlipayMacaoStrategy tests: options, signed envelope answers, nock interceptors. */
 import nock from 'nock';
 import { AlipayMacaoStrategy } from '../../lib';
-import type { AlipayMacaoStrategyOptions, AlipayMacaoStrategyOptionsBase, VerifiedCallback } from '../../lib';
+import type { AlipayMacaoStrategyOptions, VerifiedCallback } from '../../lib';
+import type { AlipayMacaoStrategyOptionsBase } from '../../lib/macao/options';
 import { alipaySign, fixture, keys } from './fixtures';
 
 export const MACAO_ORIGIN = 'https://open.alipaymo.com';
