@@ -132,6 +132,21 @@ describe('documentation', () => {
     expect(exported.filter((name) => !new RegExp(`\\b${name}\\b`).test(text))).to.deep.equal([]);
   });
 
+  it("lists in its supported-versions table exactly the majors the tests install", () => {
+    const major = (pkg: string) => (JSON.parse(read(`node_modules/${pkg}/package.json`)) as { version: string }).version.split('.')[0];
+    const row = (name: string) => new RegExp(`^\\| ${name.replace(/[()/.]/g, (c) => `\\${c}`)} \\| ([^|]+) \\|$`, 'm').exec(read('README.md'))?.[1] ?? '';
+    expect(row('passport')).to.equal(`0.${(JSON.parse(read('node_modules/passport/package.json')) as { version: string }).version.split('.')[1]}`);
+    expect(row('Express')).to.equal(`${major('express4')} and ${major('express')}`);
+    expect(row('Koa')).to.equal(`${major('koa')}, with koa-passport ${major('koa-passport')}`);
+    expect(row('Fastify')).to.equal(`${major('fastify')}, with @fastify/passport ${major('@fastify/passport')}`);
+    expect(row('NestJS')).to.equal(`${major('@nestjs/core')} (run), ${(JSON.parse(read('spec/fixtures/nest10/package.json')) as { dependencies: Record<string, string> }).dependencies['@nestjs/passport'].split('.')[0]} and ${major('@nestjs/passport')} (compiled with \`declaration: true\`)`);
+    expect(row('node-redis / ioredis (`RedisStateStore`)')).to.equal(`${major('redis')} / ${major('ioredis')}`);
+    expect(row('TypeScript (your app)')).to.equal(`${major('typescript')}.${(JSON.parse(read('node_modules/typescript/package.json')) as { version: string }).version.split('.')[1]}`);
+    expect(row('nock (your tests)')).to.match(new RegExp(`^${major('nock')} `));
+    expect(row('Jest / Vitest (your tests)')).to.equal(`${major('jest')} / ${major('vitest')}`);
+    expect(row('Node.js')).to.include(process.versions.node.split('.')[0]);
+  });
+
   it('names the diagnostics channel the code publishes on', async () => {
     const { CALL_CHANNEL } = await import('../lib');
     expect(read('docs/production.md')).to.include(`**\`${CALL_CHANNEL}\`**`);
