@@ -6,17 +6,15 @@
  * with `session: false` (bound to the browser by a cookie).
  */
 import { expect } from 'chai';
-import express from 'express';
-import session from 'express-session';
 import type { Server } from 'http';
-import passport from 'passport';
 import { chromium, type Browser } from 'playwright-core';
 import { createClient } from 'redis';
-import { AlipayStrategy, RedisStateStore, type RedisStateClient } from 'passport-alipay';
+import type { RedisStateClient } from 'passport-alipay';
 import { createAlipaySimulator, type AlipaySimulator } from 'passport-alipay/testing';
 import { BrowserlessClient } from '../spec/system/browserless-client';
 import { requireRedisServer, startRedis, type RunningRedis } from '../spec/system/redis-server';
-import { freePort, startDemo, type RunningDemo } from './demo-server';
+import { startRedisStoreApp } from '../spec/system/redis-store-app';
+import { startDemo, type RunningDemo } from './demo-server';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ATTACKER = '2088102000000003';
@@ -48,24 +46,10 @@ describe('login CSRF through an unused callback URL, in a real browser, for ever
     await redis?.stop();
   });
 
-  /** An app whose state lives in Redis; with `sessions`, users are kept in a session, else answered as JSON. */
+  /** An app whose state lives in Redis; with `sessions`, users are kept in a session, else answered a JSON token. */
   async function redisApp(sessions: boolean): Promise<string> {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const pp = new passport.Passport();
-    const store = new RedisStateStore({ client: client as unknown as RedisStateClient });
-    pp.use(new AlipayStrategy({ ...sim.createApp(), callbackURL: `${url}/auth/alipay/callback`, store }, (_a, _r, p, done) => done(null, { id: p.id })));
-    pp.serializeUser((user, done) => done(null, user));
-    pp.deserializeUser((user: Express.User, done) => done(null, user));
-    const app = express();
-    if (sessions) {
-      app.use(session({ secret: 'e2e', resave: false, saveUninitialized: false }));
-      app.use(pp.session());
-    }
-    app.get('/auth/alipay', pp.authenticate('alipay', { session: sessions }));
-    app.get('/auth/alipay/callback', pp.authenticate('alipay', { session: sessions }), (req, res) => res.json({ token: `token-for-${(req.user as { id: string }).id}` }));
-    app.get('/me', (req, res) => res.json({ user: req.user ?? null }));
-    servers.push(app.listen(port, '127.0.0.1'));
+    const { url, server } = await startRedisStoreApp(sim.createApp(), client as unknown as RedisStateClient, sessions);
+    servers.push(server);
     return url;
   }
 

@@ -7,7 +7,6 @@ import { expect } from 'chai';
 import express from 'express';
 import type { Server } from 'http';
 import IORedis from 'ioredis';
-import session from 'express-session';
 import passport from 'passport';
 import { createClient } from 'redis';
 import { AlipayStrategy, RedisStateStore, type RedisStateClient } from 'passport-alipay';
@@ -15,6 +14,7 @@ import { createAlipaySimulator, type AlipaySimulator, type SimulatedAppCredentia
 import { freePort } from '../../e2e/demo-server';
 import { requireRedisServer, startRedis } from './redis-server';
 import { BrowserlessClient } from './browserless-client';
+import { startRedisStoreApp } from './redis-store-app';
 
 interface Instance {
   url: string;
@@ -190,21 +190,7 @@ describe('system: RedisStateStore beside sessions binds each login to the sessio
     sim = await createAlipaySimulator();
     client = createClient({ url: redis.url });
     await client.connect();
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    const pp = new passport.Passport();
-    const store = new RedisStateStore({ client: client as unknown as RedisStateClient });
-    pp.use(new AlipayStrategy({ ...sim.createApp(), callbackURL: `${url}/auth/alipay/callback`, store }, (_a, _r, p, done) => done(null, { id: p.id })));
-    pp.serializeUser((user, done) => done(null, user));
-    pp.deserializeUser((user: Express.User, done) => done(null, user));
-    const web = express();
-    web.use(session({ secret: 'binding-test', resave: false, saveUninitialized: false }));
-    web.use(pp.session());
-    web.get('/auth/alipay', pp.authenticate('alipay'));
-    web.get('/auth/alipay/callback', pp.authenticate('alipay'), (req, res) => res.json(req.user));
-    server = await new Promise<Server>((resolve) => {
-      const s = web.listen(port, '127.0.0.1', () => resolve(s));
-    });
+    ({ url, server } = await startRedisStoreApp(sim.createApp(), client as unknown as RedisStateClient, true));
   });
   after(async () => {
     server?.close();
