@@ -12,6 +12,7 @@ import type { AlipayPassportStrategy, AnyVerifyFunction, AuthenticateRequest, St
 import { readPostedCode, type PostedCodeSource } from '../core/posted-code';
 import { randomToken } from '../core/random';
 import { signSha256WithRsa } from '../core/rsa';
+import { settle } from '../core/strategy-base';
 import {
   resolveInAppOptions,
   type AlipayInAppStrategyOptions,
@@ -106,14 +107,13 @@ class AlipayInAppStrategy extends MainlandExchangeStrategy<AlipayInAppProfile> {
     const profileExtras: Partial<AlipayInAppProfile> = { phoneNumber: read.mobile, phoneNumbers: [{ value: read.mobile }] };
     if (!this.phoneNumberOnce) return this.completeLogin(req, posted.code, { profileExtras });
     const digest = createHash('sha256').update(read.ciphertext).digest('base64url');
-    this.phoneNumberOnce.claimOnce(`phone:${digest}`, PHONE_PAYLOAD_TTL_SECONDS).then(
+    settle(
+      this.phoneNumberOnce.claimOnce(`phone:${digest}`, PHONE_PAYLOAD_TTL_SECONDS),
       (first) =>
-        process.nextTick(() =>
-          first
-            ? this.completeLogin(req, posted.code, { profileExtras })
-            : this.error(new AlipayPhoneNumberError('This phone payload was already used: call my.getPhoneNumber again.', 'ALIPAY_PHONE_REUSED')),
-        ),
-      (err: unknown) => process.nextTick(() => this.error(err as Error)),
+        first
+          ? this.completeLogin(req, posted.code, { profileExtras })
+          : this.error(new AlipayPhoneNumberError('This phone payload was already used: call my.getPhoneNumber again.', 'ALIPAY_PHONE_REUSED')),
+      (err) => this.error(err as Error),
     );
   }
 

@@ -15,7 +15,7 @@ type NodeCallback = (err: unknown, ...results: unknown[]) => void;
  * exception thrown by passport or the application then surfaces as it would from a callback API
  * instead of becoming an unhandled rejection.
  */
-function settle<T>(promise: Promise<T>, onValue: (value: T) => void, onError: (err: unknown) => void): void {
+export function settle<T>(promise: Promise<T>, onValue: (value: T) => void, onError: (err: unknown) => void): void {
   promise.then(
     (value) => process.nextTick(onValue, value),
     (err: unknown) => process.nextTick(onError, err),
