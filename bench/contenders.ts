@@ -27,7 +27,7 @@ export type ContenderId = 'floor' | 'mainland' | 'macao' | 'sdk';
 export const CONTENDER_IDS: ContenderId[] = ['floor', 'mainland', 'macao', 'sdk'];
 
 export const FLOOR_SIGN_CONTENT = Buffer.from(
-  'app_id=2021000000000001&charset=utf-8&code=4b203fe6c11548bcabd8da5bb087a83b&format=JSON&grant_type=authorization_code' +
+  'app_id=2021000000000001&charset=utf-8&code=4b203fe6c11548bcabd8da5bb087a83b&grant_type=authorization_code' +
     '&method=alipay.system.oauth.token&sign_type=RSA2&timestamp=2024-05-13 17:49:20&version=1.0',
 );
 /** User + system CPU microseconds since `since`. */

@@ -5,7 +5,7 @@ import { refusalFor } from './refusals';
 
 /** Masks parameter values that are secrets in the string Alipay echoes for isv.invalid-signature. */
 export function redactSignContent(text: string): string {
-  return text.replace(/(^|[^A-Za-z0-9_])(code|refresh_token|auth_token)=[^&\s]*/g, "$1$2=***");
+  return text.replace(/(^|[^A-Za-z0-9_])(code|refresh_token|auth_token|app_auth_token|app_refresh_token|app_auth_code)=[^&\s]*/g, "$1$2=***");
 }
 
 /** The refusal fields of a gateway answer, as Alipay names them. */

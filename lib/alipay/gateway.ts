@@ -71,10 +71,14 @@ export class AlipayGateway {
     };
   }
 
-  /** Common parameters in the query order app_id, method, format, charset, sign_type, timestamp, version, cert SNs, sign. */
+  /**
+   * Common parameters in the query order app_id, method, charset, sign_type, timestamp, version,
+   * cert SNs, sign. `format` is left out, as the official Node SDK leaves it out: JSON is the only
+   * format and the default (PROTOCOL A3), and the sign content then matches the SDK's byte for byte.
+   */
   private template(method: string): MethodTemplate {
     const { appId, certificates } = this.config;
-    const head: Params = { app_id: appId, method, format: 'JSON', charset: 'utf-8', sign_type: 'RSA2' };
+    const head: Params = { app_id: appId, method, charset: 'utf-8', sign_type: 'RSA2' };
     const tail: Params = { version: '1.0', app_cert_sn: certificates?.appCertSn, alipay_root_cert_sn: certificates?.alipayRootCertSn };
     const fixedPairs = Object.entries({ ...head, ...tail }).filter((pair): pair is [string, string] => pair[1] !== undefined && pair[1] !== '');
     const template = { fixedPairs, queryHead: `${this.querySeparator}${encodeForm(head)}&timestamp=`, queryTail: `&${encodeForm(tail)}&sign=` };
@@ -84,8 +88,9 @@ export class AlipayGateway {
 
   /**
    * Calls `method` once (never retried: an auth code is single-use) and returns the verified
-   * payload of its response node. Secrets such as `auth_token` travel in the body, so they never
-   * appear in URLs that proxies log.
+   * payload of its response node. Secrets such as `auth_token` and `app_auth_token` travel in the
+   * body as top-level parameters (the gateway reads parameters from either place, PROTOCOL A3), so
+   * they never appear in URLs that proxies log.
    */
   call(method: string, business: Params): Promise<Record<string, unknown>> {
     return observedCall('mainland', method, async (onStatus) => {

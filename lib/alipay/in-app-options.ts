@@ -2,6 +2,7 @@
 import type { KeyObject } from 'crypto';
 import { AlipayConfigError } from '../core/errors';
 import type { SingleUseStore } from '../core/single-use';
+import type { MerchantOption } from './merchant';
 import { loadAesKey } from './phone-number';
 import { resolveGatewayOptions, type MainlandGatewayOptions, type ResolvedGatewayOptions } from './options';
 
@@ -24,6 +25,14 @@ export interface AlipayInAppStrategyOptionsBase extends MainlandGatewayOptions {
    * their own CSRF token: by default the code is taken only from a JSON body (login CSRF).
    */
   acceptFormBody?: boolean;
+  /**
+   * Service providers (第三方应用): sign users into a merchant's mini program or app. The merchant
+   * app `{ appId, appAuthToken, aesKey? }`, or a function of the request returning it (sync or
+   * async). The exchange is signed with this strategy's (the provider's) appId and keys and carries
+   * the merchant's app_auth_token; the merchant's `aesKey` (a template's mini programs each have
+   * their own) replaces this strategy's for phone numbers.
+   */
+  merchant?: MerchantOption;
   /** Strategy name (default `alipay-in-app`). */
   name?: string;
 }

@@ -19,6 +19,7 @@ import {
   type AlipayInAppStrategyOptionsWithRequest,
 } from './in-app-options';
 import { MainlandExchangeStrategy } from './mainland-exchange';
+import { merchantSource, type ResolvedMerchant } from './merchant';
 import { AlipayPhoneNumberError, readPhoneNumber } from './phone-number';
 import type { AlipayProfile, AlipayTokenParams } from './profile';
 import { buildSignContent, encodeForm } from './sign-content';
@@ -73,6 +74,7 @@ class AlipayInAppStrategy extends MainlandExchangeStrategy<AlipayInAppProfile> {
         passReqToCallback: options.passReqToCallback,
       },
       verify,
+      merchantSource(options.merchant, 'AlipayInAppStrategy'),
     );
     this.name = options.name ?? 'alipay-in-app';
     this.appId = resolved.appId;
@@ -95,23 +97,34 @@ class AlipayInAppStrategy extends MainlandExchangeStrategy<AlipayInAppProfile> {
   override authenticate(req: AuthenticateRequest): void {
     const posted = readPostedCode(req, this.codeSource);
     if (!posted.ok) return this.fail({ message: `Alipay in-app sign-in refused: ${posted.message}` }, 400);
-    const phone = posted.body.phoneNumber;
-    if (phone === undefined || phone === null || phone === '') return this.completeLogin(req, posted.code);
-    if (!this.aesKey) this.warnOnce('phone-without-aes-key');
+    if (!this.merchant) return this.signIn(req, posted.code, posted.body.phoneNumber, undefined);
+    settle(
+      this.merchant(req, {}),
+      (merchant) => this.signIn(req, posted.code, posted.body.phoneNumber, merchant),
+      (err) => this.error(err as Error),
+    );
+  }
+
+  /** Checks the phone payload (with the merchant's AES key, if it has one), then exchanges the code. */
+  private signIn(req: AuthenticateRequest, code: string, phone: unknown, merchant: ResolvedMerchant | undefined): void {
+    const context = merchant && { appId: merchant.appId, appAuthToken: merchant.appAuthToken };
+    if (phone === undefined || phone === null || phone === '') return this.completeLogin(req, code, { context });
+    const aesKey = merchant?.aesKey ?? this.aesKey;
+    if (!aesKey) this.warnOnce('phone-without-aes-key');
     let read: { mobile: string; ciphertext: string };
     try {
-      read = readPhoneNumber(phone, { alipayPublicKey: this.alipayPublicKey, aesKey: this.aesKey });
+      read = readPhoneNumber(phone, { alipayPublicKey: this.alipayPublicKey, aesKey });
     } catch (err) {
       return this.error(err as Error);
     }
     const profileExtras: Partial<AlipayInAppProfile> = { phoneNumber: read.mobile, phoneNumbers: [{ value: read.mobile }] };
-    if (!this.phoneNumberOnce) return this.completeLogin(req, posted.code, { profileExtras });
+    if (!this.phoneNumberOnce) return this.completeLogin(req, code, { profileExtras, context });
     const digest = createHash('sha256').update(read.ciphertext).digest('base64url');
     settle(
       this.phoneNumberOnce.claimOnce(`phone:${digest}`, PHONE_PAYLOAD_TTL_SECONDS),
       (first) =>
         first
-          ? this.completeLogin(req, posted.code, { profileExtras })
+          ? this.completeLogin(req, code, { profileExtras, context })
           : this.error(new AlipayPhoneNumberError('This phone payload was already used: call my.getPhoneNumber again.', 'ALIPAY_PHONE_REUSED')),
       (err) => this.error(err as Error),
     );

@@ -6,6 +6,7 @@ import type { FetchLike, HttpSettings } from '../core/http';
 import { assertNotOwnPublicKey, loadPrivateKey, loadPublicKey, type KeyInput } from '../core/keys';
 import { rejectForeignOptionNames, requireCallbackURL, requireEndpoint, requireString, resolveHttpSettings } from '../core/options';
 import type { SkipUserProfileOption } from '../core/passport-types';
+import type { MerchantOption } from './merchant';
 import { certificateSn, loadCertificate, rootCertificateSn, type CertificateSns } from './cert-sn';
 
 export const PRODUCTION_AUTHORIZATION_URL = 'https://openauth.alipay.com/oauth2/publicAppAuthorize.htm';
@@ -75,6 +76,13 @@ export interface AlipayStrategyOptionsBase extends MainlandGatewayOptions {
   sessionKey?: string;
   /** Skip `alipay.user.info.share` (default: decided per login, from the scope Alipay granted). */
   skipUserProfile?: SkipUserProfileOption;
+  /**
+   * Service providers (第三方应用): sign users into a merchant's app. The merchant app
+   * `{ appId, appAuthToken, callbackURL? }`, or a function of the request returning it (sync or
+   * async). The redirect then names the merchant's app and callback; the gateway calls are signed
+   * with this strategy's (the provider's) appId and keys and carry the merchant's app_auth_token.
+   */
+  merchant?: MerchantOption;
   /** Strategy name (default `alipay`). */
   name?: string;
 }

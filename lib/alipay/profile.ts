@@ -23,6 +23,8 @@ export interface AlipayTokenParams {
   union_id?: string;
   /** `permanent` for tokens that never expire. */
   auth_token_type?: string;
+  /** Service providers: the merchant app the user signed into (from the `merchant` option, not from Alipay). */
+  merchantAppId?: string;
   /** Whatever else the verified answer carried. */
   [field: string]: unknown;
 }
@@ -39,6 +41,8 @@ export interface AlipayProfile {
   openId?: string;
   /** The id shared by the apps of one application group, when the app is in one. */
   unionId?: string;
+  /** Service providers: the merchant app the user signed into (the `merchant` option's appId). */
+  merchantAppId?: string;
   /** From alipay.user.info.share (scope auth_user). Empty fields are left out: since 2022 Alipay
    *  often sends gender, province and city as empty strings. */
   displayName?: string;
@@ -57,7 +61,7 @@ export interface AlipayProfile {
   _json: Record<string, unknown>;
 }
 
-const TOKEN_FIELDS = new Set(['access_token', 'refresh_token', 'auth_token', 'accessToken', 'refreshToken']);
+const TOKEN_FIELDS = new Set(['access_token', 'refresh_token', 'auth_token', 'app_auth_token', 'app_refresh_token', 'accessToken', 'refreshToken']);
 
 /** A copy of a payload without its token fields, safe to keep in a session or a log. */
 export function withoutTokens(payload: Record<string, unknown>): Record<string, unknown> {
@@ -116,7 +120,7 @@ export function buildAlipayProfile(
   grant: TokenGrant<AlipayTokenParams>,
   userInfo: Partial<AlipayProfile> | undefined,
 ): AlipayProfile {
-  const { params } = grant;
+  const { merchantAppId, ...params } = grant.params;
   const userId = optionalString(params.user_id);
   const openId = optionalString(params.open_id);
   const unionId = optionalString(params.union_id);
@@ -128,5 +132,6 @@ export function buildAlipayProfile(
   if (userId) profile.userId = userId;
   if (openId) profile.openId = openId;
   if (unionId) profile.unionId = unionId;
+  if (merchantAppId) profile.merchantAppId = merchantAppId;
   return mergeUserInfo(profile, userInfo);
 }

@@ -1,11 +1,14 @@
 /** AlipayStrategy: "Sign in with Alipay" for the mainland Open Platform. */
-import { AlipayError } from '../core/errors';
+import { AlipayConfigError } from '../core/errors';
+import { settle } from '../core/strategy-base';
 import { absoluteCallbackURL } from '../core/original-url';
 import type { AlipayPassportStrategy, AnyVerifyFunction, AuthenticateRequest, StrategyConstructor, TokenGrant } from '../core/passport-types';
 import { checkAuthCode, queryOf } from '../core/request-input';
-import { storeState, verifyState, type StateMeta } from '../core/state-store';
+import type { StateMeta } from '../core/state-store';
 import { SessionStateStore } from '../core/session-state';
 import { MainlandExchangeStrategy } from './mainland-exchange';
+import { merchantSource, type ResolvedMerchant } from './merchant';
+import { acceptState, redirectWithState } from './redirect-state';
 import { normaliseScope, resolveAlipayOptions, type AlipayStrategyOptions, type AlipayStrategyOptionsWithRequest } from './options';
 import type { AlipayProfile, AlipayTokenParams } from './profile';
 
@@ -22,8 +25,6 @@ export interface AlipayAuthenticateOptions {
 
 /** Longest auth_code accepted from a callback; real codes are 32–40 characters. */
 const MAX_AUTH_CODE_LENGTH = 128;
-/** Alipay echoes `state` only up to 100 ASCII characters. */
-const MAX_STATE_LENGTH = 100;
 /** Parameters that mark a request as Alipay's callback even when it carries no auth_code. */
 const CALLBACK_MARKERS = ['state', 'error', 'error_description', 'app_id', 'source'];
 
@@ -56,6 +57,7 @@ class AlipayStrategy extends MainlandExchangeStrategy<AlipayProfile> {
         passReqToCallback: options.passReqToCallback,
       },
       verify,
+      merchantSource(options.merchant, 'AlipayStrategy'),
     );
     this.name = options.name ?? 'alipay';
     this.appId = resolved.appId;
@@ -66,6 +68,12 @@ class AlipayStrategy extends MainlandExchangeStrategy<AlipayProfile> {
     this.defaultCallbackURL = resolved.callbackURL;
     this.defaultScope = resolved.scope;
     this.userProfileOptionSet = options.skipUserProfile !== undefined;
+    if (this.merchant && (options.state === false || options.store === true)) {
+      throw new AlipayConfigError(
+        'merchant needs a state store that records which merchant app each login started for: leave state and store unset ' +
+          '(the session store) or use a RedisStateStore.',
+      );
+    }
   }
 
   /**
@@ -82,31 +90,62 @@ class AlipayStrategy extends MainlandExchangeStrategy<AlipayProfile> {
     return this.redirectToAlipay(req, options);
   }
 
-  private stateMeta(callbackURL: string, scope?: string): StateMeta {
+  private stateMeta(callbackURL: string, scope?: string, merchant?: ResolvedMerchant): StateMeta {
     const meta: StateMeta = { strategyName: this.name, authorizationURL: this.authorizationURL, tokenURL: this.gatewayURL, clientID: this.appId, callbackURL };
     if (scope !== undefined) meta.scope = scope;
+    if (merchant) meta.merchantAppId = merchant.appId;
     return meta;
   }
 
-  private callbackURLFor(req: AuthenticateRequest, options: AlipayAuthenticateOptions): string {
-    const configured = typeof options.callbackURL === 'string' ? options.callbackURL : this.defaultCallbackURL;
+  /** The callback of this login: the route's option, else the merchant app's, else the strategy's. */
+  private callbackURLFor(req: AuthenticateRequest, options: AlipayAuthenticateOptions, merchant?: ResolvedMerchant): string {
+    const configured = typeof options.callbackURL === 'string' ? options.callbackURL : (merchant?.callbackURL ?? this.defaultCallbackURL);
     return absoluteCallbackURL(req, configured, this.internals._trustProxy);
+  }
+
+  /** The authorization address up to the scope's value, for the provider's own app or a merchant's. */
+  private authorizeStart(merchant: ResolvedMerchant | undefined): string {
+    if (!merchant) return this.authorizePrefix;
+    const separator = new URL(this.authorizationURL).search ? '&' : '?';
+    return `${this.authorizationURL}${separator}app_id=${encodeURIComponent(merchant.appId)}&scope=`;
   }
 
   private handleCallback(req: AuthenticateRequest, query: Record<string, unknown>, options: AlipayAuthenticateOptions): void {
     const problem = checkAuthCode(query.auth_code, 'auth_code', MAX_AUTH_CODE_LENGTH);
     if (problem) return this.fail({ message: `Invalid Alipay callback: ${problem}.` }, 400);
     const code = query.auth_code as string;
-    const state = typeof query.state === 'string' ? query.state : undefined;
-    try {
-      verifyState(this.internals._stateStore, req, state, () => this.stateMeta(this.callbackURLFor(req, options)), (err, ok, info, recorded) => {
-        if (err) return this.error(err as Error);
-        if (!ok) return this.fail(info as never, 403);
-        this.completeLogin(req, code, { stateInfo: info, fetchUserInfo: this.userInfoWanted(recorded?.scope, options) });
-      });
-    } catch (err) {
-      this.error(err as Error);
-    }
+    if (!this.merchant) return this.verifyAndComplete(req, query, code, options, undefined);
+    // The callback's app_id only helps the resolver find the merchant; the state decides below.
+    const appId = typeof query.app_id === 'string' ? query.app_id : undefined;
+    settle(
+      this.merchant(req, { appId }),
+      (merchant) => this.verifyAndComplete(req, query, code, options, merchant),
+      (err) => this.error(err as Error),
+    );
+  }
+
+  /**
+   * Checks the callback's state and signs the user in. A merchant login must end as the merchant
+   * app it started for: the app recorded with the state, the callback's `app_id` and the merchant
+   * resolved now must all agree, so a login started for merchant A never completes with merchant
+   * B's token.
+   */
+  private verifyAndComplete(
+    req: AuthenticateRequest,
+    query: Record<string, unknown>,
+    code: string,
+    options: AlipayAuthenticateOptions,
+    merchant: ResolvedMerchant | undefined,
+  ): void {
+    const meta = () => this.stateMeta(this.callbackURLFor(req, options, merchant));
+    acceptState(this, this.internals._stateStore, req, query, meta, (info, recorded) => {
+      const login = { stateInfo: info, fetchUserInfo: this.userInfoWanted(recorded?.scope, options) };
+      if (!merchant) return this.completeLogin(req, code, login);
+      if (recorded?.merchantAppId !== merchant.appId || (query.app_id !== undefined && query.app_id !== merchant.appId)) {
+        return this.fail({ message: 'This callback is not for the merchant app its login started for: start again.' }, 403);
+      }
+      this.completeLogin(req, code, { ...login, context: { appId: merchant.appId, appAuthToken: merchant.appAuthToken } });
+    });
   }
 
   /**
@@ -125,35 +164,25 @@ class AlipayStrategy extends MainlandExchangeStrategy<AlipayProfile> {
   }
 
   private redirectToAlipay(req: AuthenticateRequest, options: AlipayAuthenticateOptions): void {
+    if (!this.merchant) return this.redirectFor(req, options, undefined);
+    settle(
+      this.merchant(req, {}),
+      (merchant) => this.redirectFor(req, options, merchant),
+      (err) => this.error(err as Error),
+    );
+  }
+
+  private redirectFor(req: AuthenticateRequest, options: AlipayAuthenticateOptions, merchant: ResolvedMerchant | undefined): void {
     let scope: string;
     let callbackURL: string;
     try {
       scope = options.scope === undefined ? this.defaultScope : normaliseScope(options.scope);
-      callbackURL = this.callbackURLFor(req, options);
+      callbackURL = this.callbackURLFor(req, options, merchant);
     } catch (err) {
       return this.error(err as Error);
     }
-    const meta = this.stateMeta(callbackURL, scope);
-    try {
-      storeState(this.internals._stateStore, req, options.state, meta, (err, state) => {
-        if (err) return this.error(err as Error);
-        let url = `${this.authorizePrefix}${encodeURIComponent(scope)}&redirect_uri=${encodeURIComponent(callbackURL)}`;
-        if (state !== undefined && state !== null && state !== '') {
-          if (typeof state !== 'string' || state.length > MAX_STATE_LENGTH || !/^[\x20-\x7e]+$/.test(state)) {
-            return this.error(
-              new AlipayError(
-                `The state store produced a state Alipay cannot echo: it must be ASCII and at most ${MAX_STATE_LENGTH} characters.`,
-                'ALIPAY_STATE_INVALID',
-              ),
-            );
-          }
-          url += `&state=${encodeURIComponent(state)}`;
-        }
-        this.redirect(url);
-      });
-    } catch (err) {
-      this.error(err as Error);
-    }
+    const url = `${this.authorizeStart(merchant)}${encodeURIComponent(scope)}&redirect_uri=${encodeURIComponent(callbackURL)}`;
+    redirectWithState(this, this.internals._stateStore, req, options.state, this.stateMeta(callbackURL, scope, merchant), url);
   }
 }
 

@@ -59,6 +59,8 @@ interface StoredState {
   a?: unknown;
   /** The scope the login asked for. */
   s?: string;
+  /** The merchant app the login is for (service providers). */
+  m?: string;
 }
 
 /** What this store issues: 24 base64url characters (144 random bits). */
@@ -110,6 +112,7 @@ export class RedisStateStore {
     const value: StoredState = { n: meta.strategyName, i: meta.clientID, c: meta.callbackURL };
     if (appState !== undefined) value.a = appState;
     if (meta.scope) value.s = meta.scope;
+    if (meta.merchantAppId) value.m = meta.merchantAppId;
     const key = this.key(state, binding);
     const json = JSON.stringify(value);
     const write = this.client.getDel ? this.client.set(key, json, { PX: this.ttlMs }) : this.client.set(key, json, 'PX', this.ttlMs);
@@ -135,7 +138,7 @@ export class RedisStateStore {
       if (stored.n !== meta.strategyName || stored.i !== meta.clientID || stored.c !== meta.callbackURL) {
         return callback(null, false, INVALID);
       }
-      callback(null, true, stored.a, { scope: stored.s });
+      callback(null, true, stored.a, { scope: stored.s, merchantAppId: stored.m });
     }, callback);
   }
 

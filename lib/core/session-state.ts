@@ -6,7 +6,7 @@
  * one more drops the oldest. A callback with a wrong state consumes nothing, so a forged callback
  * cannot cancel the user's real login. The state comes from a pooled CSPRNG buffer.
  *
- * Each login also records the scope it asked for, which decides the user-information call (the
+ * Each login also records the scope it asked for (and, for service providers, the merchant app), which decides the user-information call (the
  * callback's own `scope` parameter is not signed). Sessions written by passport-oauth2's own store
  * (`{ state }`, one pending login) are still read.
  */
@@ -28,6 +28,8 @@ interface PendingState {
   expires: number;
   /** The scope the login asked for. */
   scope?: string;
+  /** The merchant app the login is for (service providers). */
+  merchantAppId?: string;
 }
 
 interface Slot {
@@ -67,13 +69,14 @@ export class SessionStateStore {
     else session[this.key] = { pending };
   }
 
-  store(req: SessionRequest, meta: Pick<StateMeta, 'scope'>, done: (err: Error | null, state?: string) => void): void {
+  store(req: SessionRequest, meta: Pick<StateMeta, 'scope' | 'merchantAppId'>, done: (err: Error | null, state?: string) => void): void {
     const session = req.session;
     if (!session) return done(new Error(NO_SESSION));
     const state = randomToken();
     const pending = this.live(session[this.key]);
     const entry: PendingState = { state, expires: this.now() + STATE_LIFETIME_MS };
     if (meta.scope) entry.scope = meta.scope;
+    if (meta.merchantAppId) entry.merchantAppId = meta.merchantAppId;
     pending.push(entry);
     this.keep(session, pending.slice(-MAX_PENDING));
     done(null, state);
@@ -92,8 +95,8 @@ export class SessionStateStore {
     if (pending.length === 0) return done(null, false, { message: 'Unable to verify authorization request state.' });
     const match = typeof providedState === 'string' ? pending.findIndex((p) => sameState(p.state, providedState)) : -1;
     if (match < 0) return done(null, false, { message: 'Invalid authorization request state.' });
-    const [{ scope }] = pending.splice(match, 1);
+    const [{ scope, merchantAppId }] = pending.splice(match, 1);
     this.keep(session, pending);
-    done(null, true, undefined, { scope });
+    done(null, true, undefined, { scope, merchantAppId });
   }
 }

@@ -15,12 +15,16 @@ export interface StateMeta {
   callbackURL: string;
   /** The scope the login asked for: this package's stores keep it and give it back on verify. */
   scope?: string;
+  /** Service providers: the merchant app the login is for; this package's stores keep it too. */
+  merchantAppId?: string;
 }
 
 /** What this package's own stores return beside passport's (ok, appState) on verify. */
 export interface RecordedLogin {
   /** The scope recorded when the login started. */
   scope?: string;
+  /** The merchant app recorded when the login started. */
+  merchantAppId?: string;
 }
 
 type Store = OAuth2Internals['_stateStore'];

@@ -36,7 +36,9 @@ export interface OAuth2Internals {
 }
 
 /** What a strategy knows about one login besides its code. */
-export interface LoginDetails<TProfile> {
+export interface LoginDetails<TProfile, TContext = undefined> {
+  /** Whose login it is, for every gateway call it makes (e.g. a service provider's merchant app). */
+  context?: TContext;
   /** What the state store verified (application state), passed on to `success` as `info.state`. */
   stateInfo?: unknown;
   /**
@@ -52,6 +54,7 @@ export abstract class SignedExchangeStrategy<
   TParams,
   TProfile,
   TGrant extends TokenGrant<TParams> = TokenGrant<TParams>,
+  TContext = undefined,
 > extends OAuth2Strategy {
   protected constructor(oauth2Options: OAuth2StrategyOptions, verify: unknown) {
     requireVerify(verify, new.target.name);
@@ -59,7 +62,7 @@ export abstract class SignedExchangeStrategy<
     // passport-oauth2-refresh copies this function onto another OAuth2 object and calls it there,
     // so it must not depend on `this`: the arrow function closes over the strategy.
     this.internals._oauth2.getOAuthAccessToken = (code, params, callback) => {
-      const grant = params && params.grant_type === 'refresh_token' ? this.refresh(code) : this.exchangeCode(code);
+      const grant = params && params.grant_type === 'refresh_token' ? this.refresh(code, this.refreshContext(params)) : this.exchangeCode(code);
       settle(grant, (g) => callback(null, g.accessToken, g.refreshToken, g.params), callback);
     };
   }
@@ -69,21 +72,29 @@ export abstract class SignedExchangeStrategy<
   }
 
   /** Exchanges an authorization code for tokens through the provider's signed API. */
-  protected abstract exchangeCode(code: string): Promise<TGrant>;
+  protected abstract exchangeCode(code: string, context?: TContext): Promise<TGrant>;
 
   /** The provider's refresh-token exchange, given a non-empty refresh token. */
-  protected abstract exchangeRefreshToken(refreshToken: string): Promise<TGrant>;
+  protected abstract exchangeRefreshToken(refreshToken: string, context?: TContext): Promise<TGrant>;
+
+  /**
+   * The context of a refresh that passport-oauth2-refresh asks for, from the extra `params` its
+   * caller passed (`requestNewAccessToken(name, token, params, done)`).
+   */
+  protected refreshContext(_params: Record<string, unknown>): TContext | undefined {
+    return undefined;
+  }
 
   /** Exchanges a refresh token for new tokens. Keep the refresh token it returns: the old one is spent. */
-  async refresh(refreshToken: string): Promise<TGrant> {
+  async refresh(refreshToken: string, context?: TContext): Promise<TGrant> {
     if (typeof refreshToken !== 'string' || refreshToken === '') {
       throw new AlipayError('refresh() needs the refresh token string from a previous grant.', 'ALIPAY_REFRESH_TOKEN_REQUIRED');
     }
-    return this.exchangeRefreshToken(refreshToken);
+    return this.exchangeRefreshToken(refreshToken, context);
   }
 
   /** The provider's optional user-information call (run unless `skipUserProfile`). */
-  protected abstract fetchUserInfo(accessToken: string): Promise<Partial<TProfile>>;
+  protected abstract fetchUserInfo(accessToken: string, context?: TContext): Promise<Partial<TProfile>>;
 
   /** passport-oauth2's hook for the optional user information, called through `_loadUserProfile`. */
   override userProfile(accessToken: string, done: (err?: unknown, profile?: Partial<TProfile>) => void): void {
@@ -98,23 +109,35 @@ export abstract class SignedExchangeStrategy<
    * verify function in the shape it declared, and report to passport. Called on the per-request
    * object passport creates, so `this.success` and friends are that request's.
    */
-  protected completeLogin(req: AuthenticateRequest, code: string, login: LoginDetails<TProfile> = {}): void {
+  protected completeLogin(req: AuthenticateRequest, code: string, login: LoginDetails<TProfile, TContext> = {}): void {
     settle(
-      this.exchangeCode(code),
+      this.exchangeCode(code, login.context),
       (grant) => this.loadProfileAndVerify(req, grant, login),
       (err) => this.error(err as Error),
     );
   }
 
-  private loadUserInfo(accessToken: string, fetchUserInfo: boolean | undefined, done: (err: unknown, info?: unknown) => void): void {
-    if (fetchUserInfo === undefined) return this.internals._loadUserProfile(accessToken, done);
+  private loadUserInfo(
+    accessToken: string,
+    { fetchUserInfo, context }: LoginDetails<TProfile, TContext>,
+    done: (err: unknown, info?: unknown) => void,
+  ): void {
+    // A login with a context makes its user-information call in that context; passport-oauth2's
+    // _loadUserProfile (which applies skipUserProfile) then runs on a view whose userProfile does.
+    const self: OAuth2Internals =
+      context === undefined
+        ? this.internals
+        : Object.create(this, {
+            userProfile: { value: (token: string, cb: typeof done) => settle(this.fetchUserInfo(token, context), (info) => cb(null, info), cb) },
+          });
+    if (fetchUserInfo === undefined) return self._loadUserProfile(accessToken, done);
     if (!fetchUserInfo) return done(null, undefined);
-    this.userProfile(accessToken, done);
+    (self as unknown as this).userProfile(accessToken, done);
   }
 
-  private loadProfileAndVerify(req: AuthenticateRequest, grant: TGrant, login: LoginDetails<TProfile>): void {
-    const { stateInfo, fetchUserInfo, profileExtras } = login;
-    this.loadUserInfo(grant.accessToken, fetchUserInfo, (err, userInfo) => {
+  private loadProfileAndVerify(req: AuthenticateRequest, grant: TGrant, login: LoginDetails<TProfile, TContext>): void {
+    const { stateInfo, profileExtras } = login;
+    this.loadUserInfo(grant.accessToken, login, (err, userInfo) => {
       if (err) return this.error(err as Error);
       let profile: TProfile;
       try {

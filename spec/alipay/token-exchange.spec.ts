@@ -27,7 +27,7 @@ describe('alipay.system.oauth.token request', () => {
       code: AUTH_CODE,
     });
     expect(signContent).to.equal(
-      `app_id=${APP_ID}&charset=utf-8&code=${AUTH_CODE}&format=JSON&grant_type=authorization_code` +
+      `app_id=${APP_ID}&charset=utf-8&code=${AUTH_CODE}&grant_type=authorization_code` +
         '&method=alipay.system.oauth.token&sign_type=RSA2&timestamp=2024-05-13 17:49:20&version=1.0',
     );
   });
@@ -52,7 +52,7 @@ describe('alipay.system.oauth.token request', () => {
     expectAction(await run(strategy(), callback({ auth_code: AUTH_CODE })), 'success');
     const [request] = captured;
     expect([...request.query.keys()].sort()).to.deep.equal(
-      ['app_id', 'charset', 'format', 'method', 'sign', 'sign_type', 'timestamp', 'version'],
+      ['app_id', 'charset', 'method', 'sign', 'sign_type', 'timestamp', 'version'],
     );
     expect(Object.fromEntries(request.body)).to.deep.equal({ grant_type: 'authorization_code', code: AUTH_CODE });
     expect(request.headers['content-type']).to.equal('application/x-www-form-urlencoded;charset=utf-8');
