@@ -33,6 +33,12 @@ export type { AlipayInAppProfile, AppAuthInfoOptions } from './alipay/in-app-str
 export type { AlipayInAppStrategyOptions, AlipayInAppStrategyOptionsWithRequest } from './alipay/in-app-options';
 export { AlipayPhoneNumberError } from './alipay/phone-number';
 
+export { AlipayMerchantStrategy } from './alipay/merchant-strategy';
+export type { AlipayMerchantStrategyOptions, AlipayMerchantStrategyOptionsWithRequest } from './alipay/merchant-strategy';
+export type { AlipayMerchantProfile, AlipayMerchantTokenParams, MerchantAuthorization, MerchantTokenStatus } from './alipay/merchant-token';
+export { AlipayMerchantError } from './alipay/merchant';
+export type { MerchantApp, MerchantCall, MerchantLookup, MerchantOption, MerchantResolver } from './alipay/merchant';
+
 export { AlipayMacaoStrategy } from './macao/strategy';
 export type { AlipayMacaoStrategyOptions, AlipayMacaoStrategyOptionsWithRequest } from './macao/options';
 export type { AlipayMacaoProfile, AlipayMacaoTokenParams, MacaoGrant } from './macao/profile';

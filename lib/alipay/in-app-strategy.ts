@@ -19,7 +19,7 @@ import {
   type AlipayInAppStrategyOptionsWithRequest,
 } from './in-app-options';
 import { MainlandExchangeStrategy } from './mainland-exchange';
-import { merchantSource, type ResolvedMerchant } from './merchant';
+import { merchantSource, type MerchantCall, type ResolvedMerchant } from './merchant';
 import { AlipayPhoneNumberError, readPhoneNumber } from './phone-number';
 import type { AlipayProfile, AlipayTokenParams } from './profile';
 import { buildSignContent, encodeForm } from './sign-content';
@@ -186,6 +186,11 @@ const TypedAlipayInAppStrategy = AlipayInAppStrategy as StrategyConstructor<
 >;
 /** An AlipayInAppStrategy as applications see it. */
 interface TypedAlipayInAppStrategy extends AlipayPassportStrategy<TokenGrant<AlipayTokenParams>> {
+  /**
+   * Exchanges a refresh token for new tokens; keep the refresh token it returns. With a `merchant`
+   * resolver, pass the merchant's `{ appAuthToken }` (a fixed `merchant` is used by default).
+   */
+  refresh(refreshToken: string, merchant?: MerchantCall): Promise<TokenGrant<AlipayTokenParams>>;
   /** The signed authInfo string for the Alipay App SDK (`authV2` / `authWithInfo`) in a native app. */
   appAuthInfo(options: AppAuthInfoOptions): string;
 }

@@ -58,12 +58,10 @@ export interface MainlandGatewayOptions {
   name?: string;
 }
 
-/** AlipayStrategy's options; `AlipayStrategyOptions` or `AlipayStrategyOptionsWithRequest` add passReqToCallback. */
-export interface AlipayStrategyOptionsBase extends MainlandGatewayOptions {
-  /** Where Alipay sends the user back; absolute, or relative to the request's host. */
+/** The options of a browser-redirect login (AlipayStrategy, AlipayMerchantStrategy). */
+export interface RedirectLoginOptions {
+  /** Where Alipay sends the browser back; absolute, or relative to the request's host. */
   callbackURL: string;
-  /** `auth_base` (default: silent, user id only) or `auth_user` (consent; nickname and avatar). */
-  scope?: string | string[];
   /** Full authorization page address; overrides `sandbox`. */
   authorizationURL?: string;
   /** CSRF protection with a `state` kept in the session (default true). */
@@ -74,6 +72,12 @@ export interface AlipayStrategyOptionsBase extends MainlandGatewayOptions {
   proxy?: boolean;
   /** Session key of the state (default `oauth2:<authorization host>`). */
   sessionKey?: string;
+}
+
+/** AlipayStrategy's options; `AlipayStrategyOptions` or `AlipayStrategyOptionsWithRequest` add passReqToCallback. */
+export interface AlipayStrategyOptionsBase extends MainlandGatewayOptions, RedirectLoginOptions {
+  /** `auth_base` (default: silent, user id only) or `auth_user` (consent; nickname and avatar). */
+  scope?: string | string[];
   /** Skip `alipay.user.info.share` (default: decided per login, from the scope Alipay granted). */
   skipUserProfile?: SkipUserProfileOption;
   /**

@@ -4,7 +4,8 @@
  * redirect with it; on the callback, check and consume it.
  */
 import { AlipayError } from '../core/errors';
-import type { OAuth2Strategy } from '../core/oauth2-base';
+import type { OAuth2Strategy, OAuth2StrategyOptions } from '../core/oauth2-base';
+import { SessionStateStore } from '../core/session-state';
 import { storeState, verifyState, type RecordedLogin, type StateMeta } from '../core/state-store';
 import type { OAuth2Internals } from '../core/strategy-base';
 
@@ -12,6 +13,20 @@ import type { OAuth2Internals } from '../core/strategy-base';
 const MAX_STATE_LENGTH = 100;
 
 type StateStore = OAuth2Internals['_stateStore'];
+
+/** What passport-oauth2 needs to know about the state of a redirect login. */
+export function stateOptions(
+  options: { state?: boolean; store?: object | true; sessionKey?: string; proxy?: boolean },
+  authorizationURL: string,
+): Pick<OAuth2StrategyOptions, 'state' | 'store' | 'sessionKey' | 'proxy'> {
+  const sessionKey = options.sessionKey ?? `oauth2:${new URL(authorizationURL).hostname}`;
+  return {
+    state: options.state !== false,
+    store: options.store ?? (options.state === false ? undefined : new SessionStateStore(sessionKey)),
+    sessionKey,
+    proxy: options.proxy,
+  };
+}
 
 /**
  * Issues a state for `meta` and redirects to `url` with it. Runs on passport's per-request

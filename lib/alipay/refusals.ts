@@ -21,7 +21,9 @@ export const REFUSALS: readonly Refusal[] = [
   {
     key: 'isv.code-invalid',
     meaning: 'the auth_code was already used, has expired, or was issued to another app',
-    advice: 'The auth_code was already used, has expired, or was issued to another app: start the login again.',
+    advice:
+      'The auth_code was already used, has expired, or was issued to another app: start the login again. For a service ' +
+      "provider's merchant login, the authorization link must name the merchant's app_id, not the provider's.",
     status: 400,
   },
   {
@@ -64,10 +66,27 @@ export const REFUSALS: readonly Refusal[] = [
   },
   {
     key: 'isv.insufficient-isv-permissions',
-    meaning: 'the app lacks the capability for this method (also code 40006)',
+    meaning: "the app lacks the capability for this method, or a merchant did not grant it to the service provider (also code 40006)",
     advice:
       'The app lacks this capability: in the Alipay console add 获取会员基础信息 (member basic information; mini programs cannot add ' +
-      'the old 获取会员信息 package), or 获取会员手机号 for phone numbers, and publish the app version that uses it.',
+      'the old 获取会员信息 package), or 获取会员手机号 for phone numbers, and publish the app version that uses it. For a service ' +
+      "provider, the merchant's authorization must include this API: have the merchant authorize the provider's app again.",
+    status: 500,
+  },
+  {
+    key: 'aop.invalid-app-auth-token',
+    meaning: "the merchant's app_auth_token is unknown, was revoked, or belongs to another service provider app",
+    advice:
+      "The merchant's app_auth_token is not valid for this service provider app: the merchant must authorize the provider again " +
+      '(AlipayMerchantStrategy), and the token must be used with the provider app it was issued to.',
+    status: 500,
+  },
+  {
+    key: 'aop.app-auth-token-time-out',
+    meaning: "the merchant's app_auth_token has expired (or was replaced by a refresh more than 10 minutes ago)",
+    advice:
+      "The merchant's app_auth_token has expired: refresh it with its app_refresh_token (AlipayMerchantStrategy#refresh) and keep " +
+      'the new token, or have the merchant authorize the provider again.',
     status: 500,
   },
   {

@@ -5,10 +5,9 @@ import { absoluteCallbackURL } from '../core/original-url';
 import type { AlipayPassportStrategy, AnyVerifyFunction, AuthenticateRequest, StrategyConstructor, TokenGrant } from '../core/passport-types';
 import { checkAuthCode, queryOf } from '../core/request-input';
 import type { StateMeta } from '../core/state-store';
-import { SessionStateStore } from '../core/session-state';
 import { MainlandExchangeStrategy } from './mainland-exchange';
-import { merchantSource, type ResolvedMerchant } from './merchant';
-import { acceptState, redirectWithState } from './redirect-state';
+import { merchantSource, type MerchantCall, type ResolvedMerchant } from './merchant';
+import { acceptState, redirectWithState, stateOptions } from './redirect-state';
 import { normaliseScope, resolveAlipayOptions, type AlipayStrategyOptions, type AlipayStrategyOptionsWithRequest } from './options';
 import type { AlipayProfile, AlipayTokenParams } from './profile';
 
@@ -41,17 +40,13 @@ class AlipayStrategy extends MainlandExchangeStrategy<AlipayProfile> {
 
   constructor(options: AlipayStrategyOptions | AlipayStrategyOptionsWithRequest, verify: AnyVerifyFunction<AlipayTokenParams, AlipayProfile>) {
     const resolved = resolveAlipayOptions(options);
-    const sessionKey = options.sessionKey ?? `oauth2:${new URL(resolved.authorizationURL).hostname}`;
     super(
       resolved,
       {
         authorizationURL: resolved.authorizationURL,
         callbackURL: resolved.callbackURL,
         scope: resolved.scope,
-        state: options.state !== false,
-        store: options.store ?? (options.state === false ? undefined : new SessionStateStore(sessionKey)),
-        sessionKey,
-        proxy: options.proxy,
+        ...stateOptions(options, resolved.authorizationURL),
         // Without an explicit skipUserProfile, each login decides from the scope it was granted.
         skipUserProfile: options.skipUserProfile,
         passReqToCallback: options.passReqToCallback,
@@ -195,5 +190,11 @@ const TypedAlipayStrategy = AlipayStrategy as StrategyConstructor<
   TypedAlipayStrategy
 >;
 /** An AlipayStrategy as applications see it. */
-interface TypedAlipayStrategy extends AlipayPassportStrategy<TokenGrant<AlipayTokenParams>, AlipayAuthenticateOptions> {}
+interface TypedAlipayStrategy extends AlipayPassportStrategy<TokenGrant<AlipayTokenParams>, AlipayAuthenticateOptions> {
+  /**
+   * Exchanges a refresh token for new tokens; keep the refresh token it returns. With a `merchant`
+   * resolver, pass the merchant's `{ appAuthToken }` (a fixed `merchant` is used by default).
+   */
+  refresh(refreshToken: string, merchant?: MerchantCall): Promise<TokenGrant<AlipayTokenParams>>;
+}
 export { TypedAlipayStrategy as AlipayStrategy };

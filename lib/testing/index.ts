@@ -15,6 +15,7 @@ export type {
   FaultKind,
   IdMode,
   MacaoClientRegistration,
+  ProviderAuthorization,
   SimulatedAppCredentials,
   SimulatedMacaoCredentials,
   SimulatedUser,

@@ -1,6 +1,8 @@
 /**
  * The simulated mainland OpenAPI gateway (`POST /gateway.do`): alipay.system.oauth.token (both
- * grants) and alipay.user.info.share, with request signatures checked like the real gateway.
+ * grants) and alipay.user.info.share, also for merchants' apps through a service provider's
+ * app_auth_token, and alipay.open.auth.token.app (+ .query), with request signatures checked like
+ * the real gateway.
  */
 import type { KeyObject } from 'crypto';
 import { formatShanghaiTimestamp } from '../core/clock';
@@ -56,6 +58,88 @@ function checkRequest(params: Record<string, string>, ctx: GatewayContext): Simu
   return app;
 }
 
+/**
+ * A provider's call for a merchant's app (a top-level `app_auth_token`, PROTOCOL A9): the token
+ * must be one the merchant granted to this provider, alive and covering the method. The call then
+ * acts as the merchant's app: its codes, its tokens, its user ids.
+ */
+function actingApp(provider: SimulatedApp, params: Record<string, string>, ctx: GatewayContext): SimulatedApp {
+  const token = params.app_auth_token;
+  if (token === undefined || token === '') return provider;
+  const auth = ctx.registry.appAuthTokens.get(token);
+  if (!auth || !auth.valid || auth.providerAppId !== provider.appId) {
+    throw refuse('20001', 'Insufficient Token Permissions', 'aop.invalid-app-auth-token', '无效的应用授权令牌');
+  }
+  if (auth.expiresAt < ctx.now()) throw refuse('20001', 'Insufficient Token Permissions', 'aop.app-auth-token-time-out', '应用授权令牌已过期');
+  if (!auth.authMethods.includes(params.method)) {
+    throw refuse('40006', 'Insufficient Permissions', 'isv.insufficient-isv-permissions', 'ISV权限不足，建议在开发者中心检查对应功能是否已经添加');
+  }
+  const merchant = ctx.registry.apps.get(auth.merchantAppId);
+  if (!merchant) throw refuse('20000', 'Service Currently Unavailable', 'isp.unknow-error', '系统繁忙');
+  return merchant;
+}
+
+function bizContent(params: Record<string, string>): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(params.biz_content ?? '');
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // refused below
+  }
+  throw refuse('40002', 'Invalid Arguments', 'isv.invalid-parameter', 'biz_content 参数不合法');
+}
+
+/** alipay.open.auth.token.app: an app_auth_code or app_refresh_token for the provider's tokens. */
+function appAuthToken(app: SimulatedApp, params: Record<string, string>, ctx: GatewayContext): Fields {
+  const { registry } = ctx;
+  const biz = bizContent(params);
+  let issued: { appAuthToken: string; appRefreshToken: string };
+  if (biz.grant_type === 'authorization_code') {
+    const found = typeof biz.code === 'string' ? registry.consumeAppAuthCode(biz.code, app.appId) : undefined;
+    if (!found) throw refuse('40002', 'Invalid Arguments', 'isv.code-invalid', '授权码code无效');
+    issued = found;
+  } else if (biz.grant_type === 'refresh_token') {
+    const refreshed = registry.refreshAppAuthToken(typeof biz.refresh_token === 'string' ? biz.refresh_token : '', app.appId);
+    if (refreshed === 'used') throw refuse('40002', 'Invalid Arguments', 'isv.refreshed-token-invalid', '刷新令牌已使用');
+    if (refreshed === 'invalid') throw refuse('40002', 'Invalid Arguments', 'isv.refresh-token-invalid', '刷新令牌refresh_token无效');
+    issued = refreshed;
+  } else {
+    throw refuse('40002', 'Invalid Arguments', 'isv.grant-type-invalid', 'grant_type参数不正确');
+  }
+  const auth = registry.appAuthTokens.get(issued.appAuthToken)!;
+  const token = {
+    app_auth_token: issued.appAuthToken,
+    app_refresh_token: issued.appRefreshToken,
+    auth_app_id: auth.merchantAppId,
+    expires_in: registry.lifetimes.appAuthTokenSec,
+    re_expires_in: registry.lifetimes.appAuthTokenSec + 7 * 24 * 3600,
+    user_id: auth.merchantUserId,
+  };
+  // Newer answers carry the flat fields and the `tokens` array (batch authorization) both.
+  return { code: '10000', msg: 'Success', ...token, tokens: [token] };
+}
+
+/** alipay.open.auth.token.app.query: the state of an app_auth_token the provider holds. */
+function appAuthTokenQuery(app: SimulatedApp, params: Record<string, string>, ctx: GatewayContext): Fields {
+  const biz = bizContent(params);
+  const auth = typeof biz.app_auth_token === 'string' ? ctx.registry.appAuthTokens.get(biz.app_auth_token) : undefined;
+  if (!auth || auth.providerAppId !== app.appId) {
+    throw refuse('20001', 'Insufficient Token Permissions', 'aop.invalid-app-auth-token', '无效的应用授权令牌', true);
+  }
+  const remaining = Math.max(0, Math.floor((auth.expiresAt - ctx.now()) / 1000));
+  return {
+    code: '10000',
+    msg: 'Success',
+    user_id: auth.merchantUserId,
+    auth_app_id: auth.merchantAppId,
+    expires_in: remaining,
+    auth_methods: auth.authMethods,
+    auth_start: formatShanghaiTimestamp(new Date(auth.authStart)),
+    auth_end: formatShanghaiTimestamp(new Date(auth.expiresAt)),
+    status: auth.valid && remaining > 0 ? 'valid' : 'invalid',
+  };
+}
+
 function identity(app: SimulatedApp, userId: string, ctx: GatewayContext): Fields {
   const ids: Fields = {};
   if (app.idMode !== 'open_id') ids.user_id = userId;
@@ -107,6 +191,8 @@ function userInfo(app: SimulatedApp, params: Record<string, string>, ctx: Gatewa
 const METHODS: Record<string, (app: SimulatedApp, params: Record<string, string>, ctx: GatewayContext) => Fields> = {
   'alipay.system.oauth.token': oauthToken,
   'alipay.user.info.share': userInfo,
+  'alipay.open.auth.token.app': appAuthToken,
+  'alipay.open.auth.token.app.query': appAuthTokenQuery,
 };
 
 /** Answers one gateway request; `params` merges the query string and the form body. */
@@ -114,9 +200,10 @@ export function answerGateway(params: Record<string, string>, ctx: GatewayContex
   const extra: Record<string, string> = ctx.alipayCertSn ? { alipay_cert_sn: ctx.alipayCertSn } : {};
   const method = params.method ?? '';
   try {
-    const app = checkRequest(params, ctx);
+    const provider = checkRequest(params, ctx);
     const handler = METHODS[method];
     if (!handler) throw refuse('40004', 'Business Failed', 'isv.invalid-method', `不存在的方法名 ${method}`);
+    const app = actingApp(provider, params, ctx);
     return signedAnswer(responseNodeName(method), handler(app, params, ctx), 'sign', ctx.alipayPrivateKey, extra);
   } catch (e) {
     if (!(e instanceof Refusal)) throw e;

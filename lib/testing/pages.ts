@@ -140,3 +140,80 @@ export function macaoGrantDecision(form: Query, ctx: PageContext, res: ServerRes
   }
   redirect(res, target.toString());
 }
+
+/** The APIs a merchant grants a service provider on the simulator's page: the user-login ones. */
+export const LOGIN_METHODS = ['alipay.system.oauth.token', 'alipay.user.info.share'];
+
+/** Checks an app-authorization request (appToAppAuth.htm) as Alipay's page does. */
+function checkAppToApp(q: Query, ctx: PageContext): Checked<{ provider: SimulatedApp; target: URL }> {
+  const provider = q.app_id ? ctx.registry.apps.get(q.app_id) : undefined;
+  if (!provider) return { error: `应用不存在 (unknown app_id ${q.app_id ?? ''})` };
+  if (!provider.serviceProvider) return { error: '该应用不是第三方应用 (the app is not a service provider app)' };
+  const target = allowedTarget(q.redirect_uri, provider.redirectHosts);
+  if (!target) return { error: 'redirect_uri 与应用授权回调地址不一致 (redirect_uri is outside the registered callback domain)' };
+  if (q.state !== undefined && (q.state.length > 100 || !/^[\x20-\x7e]*$/.test(q.state))) {
+    return { error: 'state 参数不正确 (at most 100 ASCII characters)' };
+  }
+  return { provider, target };
+}
+
+function merchantApps(ctx: PageContext): SimulatedApp[] {
+  return [...ctx.registry.apps.values()].filter((a) => !a.serviceProvider);
+}
+
+/**
+ * A merchant's decision on the app-authorization page: Agree redirects like Alipay (app_id,
+ * source=alipay_app_auth, app_auth_code, state); Cancel returns without app_auth_code.
+ */
+export function decideAppToApp(form: Query, ctx: PageContext): Checked<{ location: string }> {
+  const checked = checkAppToApp(form, ctx);
+  if ('error' in checked) return checked;
+  const { provider, target } = checked;
+  target.searchParams.set('app_id', provider.appId);
+  target.searchParams.set('source', 'alipay_app_auth');
+  if (form.decision === 'agree') {
+    const merchant = ctx.registry.apps.get(form.merchant_app_id ?? '');
+    if (!merchant || merchant.serviceProvider) return { error: `unknown merchant app ${form.merchant_app_id ?? ''}` };
+    target.searchParams.set('app_auth_code', ctx.registry.authorizeProvider(provider.appId, merchant.appId, LOGIN_METHODS).appAuthCode);
+  }
+  if (form.state !== undefined) target.searchParams.set('state', form.state);
+  return { location: target.toString() };
+}
+
+/** GET /oauth2/appToAppAuth.htm: a merchant picks the app it authorizes the provider for. */
+export function appToAppPage(q: Query, ctx: PageContext, res: ServerResponse): void {
+  const checked = checkAppToApp(q, ctx);
+  if ('error' in checked) return errorPage(res, checked.error);
+  const fields: Record<string, string> = { app_id: checked.provider.appId, redirect_uri: q.redirect_uri as string };
+  if (q.state !== undefined) fields.state = q.state;
+  const choices = merchantApps(ctx)
+    .map(
+      (a, i) =>
+        `<label><input type="radio" name="merchant_app_id" value="${escapeHtml(a.appId)}"${i === 0 ? ' checked' : ''}> ` +
+        `${escapeHtml(a.name)} <span class="note">${escapeHtml(a.appId)}</span></label>`,
+    )
+    .join('');
+  const title = '第三方应用授权 Authorize a service provider';
+  sendHtml(
+    res,
+    200,
+    page(
+      title,
+      `<h1>${escapeHtml(title)}</h1>
+<p><strong id="app-name">${escapeHtml(checked.provider.name)}</strong> 申请代你的应用调用接口 / asks to call Alipay for your app.</p>
+<p class="note">APIs: <code id="methods">${escapeHtml(LOGIN_METHODS.join(', '))}</code></p>
+<form method="post" action="/oauth2/app-consent">${hiddenFields(fields)}
+<fieldset><legend>Your app (test merchant)</legend>${choices || '<p class="error">No merchant apps are registered.</p>'}</fieldset>
+<p><button class="primary" type="submit" name="decision" value="agree" id="agree">授权 Authorize</button>
+<button type="submit" name="decision" value="cancel" id="cancel">取消 Cancel</button></p>
+</form><p class="note">passport-alipay simulator: not Alipay.</p>`,
+    ),
+  );
+}
+
+/** POST /oauth2/app-consent */
+export function appToAppDecision(form: Query, ctx: PageContext, res: ServerResponse): void {
+  const decided = decideAppToApp(form, ctx);
+  if ('error' in decided) return errorPage(res, decided.error);
+  redirect(res, decided.location);
+}

@@ -35,6 +35,23 @@ export interface SimulatedApp {
   idMode: IdMode;
   /** Host names (with port, if any) redirect_uri may point at. */
   redirectHosts: string[];
+  /** A service provider's app (第三方应用): merchants may authorize it through appToAppAuth.htm. */
+  serviceProvider: boolean;
+  /** The Alipay account (2088…) of the merchant who owns the app. */
+  ownerUserId: string;
+}
+
+/** A merchant app's authorization of a service provider's app (an app_auth_token). */
+export interface AppAuthorization {
+  providerAppId: string;
+  merchantAppId: string;
+  merchantUserId: string;
+  /** The gateway methods the provider may call for the merchant's app. */
+  authMethods: string[];
+  authStart: number;
+  expiresAt: number;
+  /** False once the merchant revoked it. */
+  valid: boolean;
 }
 
 export interface SimulatedMacaoClient {
@@ -64,6 +81,7 @@ export interface Lifetimes {
   authCodeMs: number;
   accessTokenSec: number;
   refreshTokenSec: number;
+  appAuthTokenSec: number;
 }
 
 function secret(prefix: string): string {
@@ -77,6 +95,10 @@ export class Registry {
   private readonly codes = new Map<string, Code>();
   private readonly accessTokens = new Map<string, Token>();
   private readonly refreshTokens = new Map<string, Token & { used: boolean }>();
+  /** app_auth_token → the authorization it stands for. */
+  readonly appAuthTokens = new Map<string, AppAuthorization>();
+  private readonly appAuthCodes = new Map<string, { token: string; expiresAt: number }>();
+  private readonly appRefreshTokens = new Map<string, { token: string; used: boolean }>();
 
   constructor(readonly lifetimes: Lifetimes, private readonly now: () => number = Date.now) {}
 
@@ -121,6 +143,60 @@ export class Registry {
   accessToken(token: string, owner: string): Token | undefined {
     const found = this.accessTokens.get(token);
     return found && found.owner === owner && found.expiresAt >= this.now() ? found : undefined;
+  }
+
+  /**
+   * A merchant authorizes a provider's app for one of its apps: a new app_auth_token (with its
+   * refresh token), and an app_auth_code (single use, 24 h) that exchanges for them.
+   */
+  authorizeProvider(providerAppId: string, merchantAppId: string, authMethods: string[]) {
+    const merchant = this.apps.get(merchantAppId);
+    if (!merchant) throw new Error(`unknown merchant app ${merchantAppId}`);
+    const now = this.now();
+    const appAuthToken = secret('apt');
+    const appRefreshToken = secret('aprt');
+    this.appAuthTokens.set(appAuthToken, {
+      providerAppId,
+      merchantAppId,
+      merchantUserId: merchant.ownerUserId,
+      authMethods,
+      authStart: now,
+      expiresAt: now + this.lifetimes.appAuthTokenSec * 1000,
+      valid: true,
+    });
+    this.appRefreshTokens.set(appRefreshToken, { token: appAuthToken, used: false });
+    const appAuthCode = secret('aac');
+    this.appAuthCodes.set(appAuthCode, { token: appAuthToken, expiresAt: now + 24 * 3600 * 1000 });
+    return { appAuthToken, appRefreshToken, appAuthCode };
+  }
+
+  /** The tokens an app_auth_code stands for, when it is the provider's, fresh and unused (it is spent either way). */
+  consumeAppAuthCode(code: string, providerAppId: string): { appAuthToken: string; appRefreshToken: string } | undefined {
+    const found = this.appAuthCodes.get(code);
+    this.appAuthCodes.delete(code);
+    if (!found || found.expiresAt < this.now()) return undefined;
+    if (this.appAuthTokens.get(found.token)?.providerAppId !== providerAppId) return undefined;
+    const appRefreshToken = [...this.appRefreshTokens].find(([, v]) => v.token === found.token)?.[0] as string;
+    return { appAuthToken: found.token, appRefreshToken };
+  }
+
+  /**
+   * Refreshes an authorization: a new app_auth_token and refresh token; the old token keeps working
+   * for 10 minutes, as Alipay's does, and the old refresh token is spent.
+   */
+  refreshAppAuthToken(refreshToken: string, providerAppId: string): { appAuthToken: string; appRefreshToken: string } | 'invalid' | 'used' {
+    const found = this.appRefreshTokens.get(refreshToken);
+    const old = found && this.appAuthTokens.get(found.token);
+    if (!found || !old || old.providerAppId !== providerAppId || !old.valid) return 'invalid';
+    if (found.used) return 'used';
+    found.used = true;
+    const now = this.now();
+    old.expiresAt = Math.min(old.expiresAt, now + 10 * 60 * 1000);
+    const appAuthToken = secret('apt');
+    const appRefreshToken = secret('aprt');
+    this.appAuthTokens.set(appAuthToken, { ...old, authStart: now, expiresAt: now + this.lifetimes.appAuthTokenSec * 1000 });
+    this.appRefreshTokens.set(appRefreshToken, { token: appAuthToken, used: false });
+    return { appAuthToken, appRefreshToken };
   }
 
   /** Refresh tokens rotate: each is spent by its first use. */

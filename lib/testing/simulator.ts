@@ -13,7 +13,17 @@ import { answerMacao } from './macao-api';
 import { deliver, type Fault, type FaultKind } from './faults';
 import { escapeHtml } from './html';
 import { formParams, readBody, send } from './http-util';
-import { decideMainland, macaoGrantDecision, macaoGrantPage, mainlandConsentDecision, mainlandConsentPage } from './pages';
+import {
+  LOGIN_METHODS,
+  appToAppDecision,
+  appToAppPage,
+  decideAppToApp,
+  decideMainland,
+  macaoGrantDecision,
+  macaoGrantPage,
+  mainlandConsentDecision,
+  mainlandConsentPage,
+} from './pages';
 import { Registry, type IdMode, type SimulatedUser } from './registry';
 
 export type { IdMode, SimulatedUser, Fault, FaultKind };
@@ -34,6 +44,8 @@ export interface SimulatorOptions {
   accessTokenTtlSec?: number;
   /** Refresh-token lifetime in seconds (`re_expires_in`). */
   refreshTokenTtlSec?: number;
+  /** Lifetime of a merchant's app_auth_token in seconds (default 31 536 000: Alipay's 365 days). */
+  appAuthTokenTtlSec?: number;
   /** The simulator's clock (ms since epoch), for expiry tests. */
   now?: () => number;
 }
@@ -50,6 +62,20 @@ export interface AppRegistration {
   idMode?: IdMode;
   /** Host names redirect_uri may use (default localhost and 127.0.0.1). */
   redirectHosts?: string[];
+  /** A service provider's app (第三方应用): merchants can authorize it on the appToAppAuth page. */
+  serviceProvider?: boolean;
+  /** The Alipay account (2088…) of the merchant owning the app (default: a fresh one). */
+  ownerUserId?: string;
+}
+
+/** What a merchant's authorization of a service provider gives (see `authorizeProvider`). */
+export interface ProviderAuthorization {
+  /** The token the provider calls the merchant's app with. */
+  appAuthToken: string;
+  /** Refreshes the app_auth_token (once). */
+  appRefreshToken: string;
+  /** What the appToAppAuth page would send back: exchanges once for the two tokens. */
+  appAuthCode: string;
 }
 
 /** A Macao client to register with `createMacaoClient`. */
@@ -144,6 +170,21 @@ export interface AlipaySimulator {
   phoneNumberPayload(appId: string, userId: string): string;
   /** Base address of the mini-program endpoints (`POST …/getAuthCode`, `…/getPhoneNumber`) for browser pages. */
   miniProgramURL: string;
+  /** The app-authorization page (a service provider's AlipayMerchantStrategy `authorizationURL`). */
+  appAuthorizationURL: string;
+  /**
+   * A merchant authorizes a service provider's app for one of its apps, without a browser: the
+   * tokens and an app_auth_code. `authMethods` defaults to the user-login APIs
+   * (alipay.system.oauth.token, alipay.user.info.share).
+   */
+  authorizeProvider(providerAppId: string, merchantAppId: string, options?: { authMethods?: string[] }): ProviderAuthorization;
+  /** The merchant revokes an authorization: its app_auth_token is refused from now on. */
+  revokeProviderAuthorization(appAuthToken: string): void;
+  /**
+   * Answers the app-authorization page without a browser: given the address the provider's app
+   * redirected to, the callback address (with app_auth_code on `agree`).
+   */
+  approveAppAuthorization(authorizationRedirect: string, merchantAppId: string, decision?: 'agree' | 'cancel'): string;
   /** A Macao authCode as `my.getAuthCode` in the Alipay MO app would give it, without a browser. */
   mintMacaoAuthCode(clientId: string, userId: string, scope?: string): string;
   /** The Macao grant page address for a client, returning the authCode to `redirectUri`. */
@@ -214,6 +255,7 @@ export async function createAlipaySimulator(options: SimulatorOptions = {}): Pro
       authCodeMs: options.authCodeTtlMs ?? 180_000,
       accessTokenSec: options.accessTokenTtlSec ?? 1_296_000,
       refreshTokenSec: options.refreshTokenTtlSec ?? 2_592_000,
+      appAuthTokenSec: options.appAuthTokenTtlSec ?? 31_536_000,
     },
     now,
   );
@@ -227,6 +269,8 @@ export async function createAlipaySimulator(options: SimulatorOptions = {}): Pro
     const route = `${req.method} ${url.pathname}`;
     if (route === 'GET /oauth2/publicAppAuthorize.htm') return mainlandConsentPage(query, { registry }, res);
     if (route === 'POST /oauth2/consent') return mainlandConsentDecision(formParams(await readBody(req)), { registry }, res);
+    if (route === 'GET /oauth2/appToAppAuth.htm') return appToAppPage(query, { registry }, res);
+    if (route === 'POST /oauth2/app-consent') return appToAppDecision(formParams(await readBody(req)), { registry }, res);
     const avatar = /^GET \/avatars\/(\d+)\.svg$/.exec(route);
     if (avatar) return send(res, 200, 'image/svg+xml', avatarSvg(registry.user(avatar[1])?.nickName ?? '?'));
     const mini = /^POST \/mini\/(getAuthCode|getPhoneNumber)$/.exec(route);
@@ -284,6 +328,8 @@ export async function createAlipaySimulator(options: SimulatorOptions = {}): Pro
         publicKey: generated?.publicKey ?? loadPublicKey(registration.publicKey, 'publicKey'),
         idMode: registration.idMode ?? 'user_id',
         redirectHosts: registration.redirectHosts ?? LOCAL_HOSTS,
+        serviceProvider: registration.serviceProvider === true,
+        ownerUserId: registration.ownerUserId ?? `2088${digits(12)}`,
       });
       return {
         appId,
@@ -330,6 +376,23 @@ export async function createAlipaySimulator(options: SimulatorOptions = {}): Pro
       return userPhoneNumberPayload(registry, appId, userId, alipayPrivateKey);
     },
     miniProgramURL: `${base}/mini`,
+    appAuthorizationURL: `${base}/oauth2/appToAppAuth.htm`,
+    authorizeProvider(providerAppId, merchantAppId, authOptions = {}) {
+      const provider = registry.apps.get(providerAppId);
+      if (!provider?.serviceProvider) throw new Error(`Alipay simulator: ${providerAppId} is not a service provider app (createApp({ serviceProvider: true }))`);
+      return registry.authorizeProvider(providerAppId, merchantAppId, authOptions.authMethods ?? LOGIN_METHODS);
+    },
+    revokeProviderAuthorization(appAuthToken) {
+      const auth = registry.appAuthTokens.get(appAuthToken);
+      if (!auth) throw new Error('Alipay simulator: unknown app_auth_token');
+      auth.valid = false;
+    },
+    approveAppAuthorization(authorizationRedirect, merchantAppId, decision = 'agree') {
+      const query = Object.fromEntries(new URL(authorizationRedirect).searchParams);
+      const decided = decideAppToApp({ ...query, merchant_app_id: merchantAppId, decision }, { registry });
+      if ('error' in decided) throw new Error(`Alipay simulator: ${decided.error}`);
+      return decided.location;
+    },
     mintMacaoAuthCode(clientId, userId, scope = 'auth_base') {
       return registry.mintCode(clientId, userId, scope);
     },
