@@ -138,7 +138,9 @@ export class RedisStateStore {
       if (stored.n !== meta.strategyName || stored.i !== meta.clientID || stored.c !== meta.callbackURL) {
         return callback(null, false, INVALID);
       }
-      callback(null, true, stored.a, { scope: stored.s, merchantAppId: stored.m });
+      const recorded: RecordedLogin = { scope: stored.s };
+      if (stored.m) recorded.merchantAppId = stored.m;
+      callback(null, true, stored.a, recorded);
     }, callback);
   }
 

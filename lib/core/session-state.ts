@@ -97,6 +97,8 @@ export class SessionStateStore {
     if (match < 0) return done(null, false, { message: 'Invalid authorization request state.' });
     const [{ scope, merchantAppId }] = pending.splice(match, 1);
     this.keep(session, pending);
-    done(null, true, undefined, { scope, merchantAppId });
+    const recorded: RecordedLogin = { scope };
+    if (merchantAppId) recorded.merchantAppId = merchantAppId;
+    done(null, true, undefined, recorded);
   }
 }

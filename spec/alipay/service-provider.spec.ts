@@ -288,7 +288,7 @@ describe('merchant binding through redirect and callback', () => {
 
   it("passes the callback's app_id to the resolver, for one callback route serving many merchants", async () => {
     const seen: unknown[] = [];
-    const s = web({ merchant: async (req: any, lookup: { appId?: string }) => { seen.push(lookup.appId); return lookup.appId === MERCHANT_B.appId ? MERCHANT_B : MERCHANT_A; } });
+    const s = web({ merchant: async (_req: unknown, lookup: { appId?: string }) => { seen.push(lookup.appId); return lookup.appId === MERCHANT_B.appId ? MERCHANT_B : MERCHANT_A; } });
     const session = {};
     const state = (await start(s, session)).searchParams.get('state') as string;
     nockGateway('alipay.system.oauth.token', tokenBody(false));
