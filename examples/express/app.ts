@@ -27,6 +27,7 @@ import { createCsrf } from './csrf';
 import { SweepingMemoryStore } from './memory-sessions';
 import { securityHeaders } from './security-headers';
 import { redisSessions } from './redis-sessions';
+import { setUpServiceProvider, type ServiceProvider } from './provider';
 import {
   cancelledPage,
   failurePage,
@@ -35,6 +36,7 @@ import {
   macaoStartPage,
   miniProgramPage,
   profilePage,
+  providerPage,
   unavailablePage,
   type ShownUser,
 } from './views';
@@ -70,6 +72,7 @@ const REQUEST_DEADLINE_MS = 8000;
 const FLOWS = {
   alipay: 'Alipay web redirect (AlipayStrategy)',
   'alipay-in-app': 'Alipay in-app code (AlipayInAppStrategy)',
+  'alipay-provider': "Alipay web redirect into a merchant's app, through the service provider (AlipayStrategy with merchant)",
   'alipay-macao': 'Alipay Macao authCode (AlipayMacaoStrategy)',
   local: 'Local test account (passport-local)',
 } as const;
@@ -79,8 +82,9 @@ function tokenFree(params: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(params).filter(([key]) => !/token/i.test(key)));
 }
 
-function mainlandUser(flow: 'alipay' | 'alipay-in-app', params: object, profile: AlipayProfile | AlipayInAppProfile): SessionUser {
+function mainlandUser(flow: 'alipay' | 'alipay-in-app' | 'alipay-provider', params: object, profile: AlipayProfile | AlipayInAppProfile): SessionUser {
   const details: ShownUser['details'] = { userId: profile.userId, openId: profile.openId, unionId: profile.unionId, gender: profile.gender };
+  if (profile.merchantAppId) details.merchantAppId = profile.merchantAppId;
   if (flow === 'alipay-in-app') {
     details.phoneNumber = ('phoneNumber' in profile && profile.phoneNumber) || 'not shared (the mini program did not call my.getPhoneNumber, or the user declined)';
   }
@@ -251,6 +255,11 @@ export async function createDemo(config: DemoConfig): Promise<Demo> {
       ),
     );
   }
+  // Service-provider mode needs merchant apps, which only the simulator can make up.
+  let serviceProvider: ServiceProvider | undefined;
+  if (simulator && simulated.mainland) {
+    serviceProvider = setUpServiceProvider(auth, simulator, baseURL, (params, profile) => mainlandUser('alipay-provider', params, profile));
+  }
   auth.serializeUser((user, done) => done(null, user));
   auth.deserializeUser((user: SessionUser, done) => done(null, user));
 
@@ -317,6 +326,29 @@ export async function createDemo(config: DemoConfig): Promise<Demo> {
     app.get('/mini-program', loginLimiter, (req, res) => {
       res.send(miniProgramPage({ csrfToken: csrf.token(req, res), miniProgramURL: sim.miniProgramURL, appId: (mainland as MainlandConfig).appId, users: sim.users }));
     });
+  }
+
+  if (serviceProvider) {
+    const { merchantApps, onboarded } = serviceProvider;
+    app.get('/provider', loginLimiter, (_req, res) => {
+      res.send(providerPage({ merchantApps, onboarded: new Set(onboarded.keys()) }));
+    });
+    app.get('/provider/merchant', loginLimiter, auth.authenticate('alipay-merchant', { session: false }));
+    app.get('/provider/merchant/callback', loginLimiter, (req, res, next) => {
+      auth.authenticate('alipay-merchant', { session: false }, (err: unknown, merchant: unknown, info: { message?: string } | undefined, status?: number) => {
+        if (err) {
+          const httpStatus = (err as { status?: unknown }).status;
+          log.warn(`[onboarding failed] code=${err instanceof AlipayError ? err.code : 'unexpected'}`);
+          return res
+            .status(typeof httpStatus === 'number' && httpStatus >= 400 ? httpStatus : 502)
+            .send(failurePage('Authorization failed', err instanceof AlipayError ? err.message : 'Unexpected error.', err instanceof AlipayError ? err.code : undefined));
+        }
+        if (!merchant) return res.status(status && status >= 400 ? status : 401).send(failurePage('Authorization not completed', info?.message ?? 'The merchant did not authorize the provider app.'));
+        res.redirect('/provider');
+      })(req, res, next);
+    });
+    app.get('/provider/auth', loginLimiter, auth.authenticate('alipay-provider'));
+    app.get('/provider/auth/callback', loginLimiter, finishLogin(auth, 'alipay-provider', log));
   }
 
   const macaoReturn = `${baseURL}/auth/alipay-macao/return`;

@@ -47,6 +47,7 @@ export function homePage(opts: HomeOptions): string {
 <a class="button alipay" id="login-alipay" href="/auth/alipay">Sign in with Alipay</a>
 <a class="button macao" id="login-macao" href="/auth/alipay-macao/start">Sign in with Alipay Macao</a>
 ${opts.simulated.mainland ? '<a class="button alipay" id="login-mini" href="/mini-program">Open the simulated mini program</a>' : ''}
+${opts.simulated.mainland ? '<a class="button macao" id="provider" href="/provider">Service provider mode (merchants\' apps)</a>' : ''}
 ${opts.localAccount ? `<form method="post" action="/login/local">
 <input type="hidden" name="_csrf" value="${escapeHtml(opts.csrfToken)}">
 <input name="username" id="username" placeholder="username (demo)" autocomplete="username">
@@ -213,5 +214,34 @@ export function unavailablePage(): string {
   return layout(
     'Temporarily unavailable',
     '<h1 id="failure-title">Temporarily unavailable</h1><p class="error" id="failure-message">The session store is unreachable. Try again in a moment.</p>',
+  );
+}
+
+export interface ProviderPageOptions {
+  /** The merchant apps on the simulator. */
+  merchantApps: { appId: string; name: string }[];
+  /** The ones that authorized the provider. */
+  onboarded: Set<string>;
+}
+
+/** Service-provider mode: onboard merchants, then sign users into their apps. */
+export function providerPage(opts: ProviderPageOptions): string {
+  const rows = opts.merchantApps
+    .map(({ appId, name }) =>
+      opts.onboarded.has(appId)
+        ? `<li id="merchant-${escapeHtml(appId)}">${escapeHtml(name)} <span class="note">${escapeHtml(appId)} · authorized</span>
+<a class="button alipay" id="login-${escapeHtml(appId)}" href="/provider/auth?merchant=${encodeURIComponent(appId)}">Sign in to ${escapeHtml(name)} with Alipay</a></li>`
+        : `<li id="merchant-${escapeHtml(appId)}">${escapeHtml(name)} <span class="note">${escapeHtml(appId)} · not authorized yet</span></li>`,
+    )
+    .join('');
+  return layout(
+    'Service provider',
+    `<h1>Service provider (第三方应用)</h1>
+<p>This backend signs users into <em>merchants'</em> apps. First a merchant authorizes the provider app
+(AlipayMerchantStrategy); then its users sign in through the provider with the merchant's app_auth_token
+(AlipayStrategy with the <code>merchant</code> option).</p>
+<a class="button macao" id="onboard" href="/provider/merchant">Onboard a merchant (authorize the provider app)</a>
+<ul id="merchants">${rows}</ul>
+<a class="button local" href="/">Back</a>`,
   );
 }
