@@ -34,7 +34,7 @@ export type { AlipayInAppStrategyOptions, AlipayInAppStrategyOptionsWithRequest 
 export { AlipayPhoneNumberError } from './alipay/phone-number';
 
 export { AlipayMerchantStrategy } from './alipay/merchant-strategy';
-export type { AlipayMerchantStrategyOptions, AlipayMerchantStrategyOptionsWithRequest } from './alipay/merchant-strategy';
+export type { AlipayMerchantAuthenticateOptions, AlipayMerchantStrategyOptions, AlipayMerchantStrategyOptionsWithRequest } from './alipay/merchant-strategy';
 export type { AlipayMerchantProfile, AlipayMerchantTokenParams, MerchantAuthorization, MerchantTokenStatus } from './alipay/merchant-token';
 export { AlipayMerchantError } from './alipay/merchant';
 export type { MerchantApp, MerchantCall, MerchantLookup, MerchantOption, MerchantResolver } from './alipay/merchant';

@@ -45,6 +45,14 @@ export interface AlipayMerchantStrategyOptionsWithRequest extends AlipayMerchant
   passReqToCallback: true;
 }
 
+/** Options accepted by `passport.authenticate('alipay-merchant', options)` besides passport's own. */
+export interface AlipayMerchantAuthenticateOptions {
+  /** The callback of this authorization (overrides the strategy's). */
+  callbackURL?: string;
+  /** Application state to keep with the CSRF state (needs `store: true` or a custom store). */
+  state?: unknown;
+}
+
 /** Longest app_auth_code accepted from a callback (Alipay documents 40 characters). */
 const MAX_APP_AUTH_CODE_LENGTH = 128;
 /** Parameters that mark a request as Alipay's callback even when it carries no app_auth_code. */
@@ -100,7 +108,7 @@ class AlipayMerchantStrategy extends SignedExchangeStrategy<AlipayMerchantTokenP
    * Without `app_auth_code`: redirect the merchant to Alipay's app-authorization page. With it:
    * check the code, the CSRF state and the app, exchange the code and sign the merchant in.
    */
-  override authenticate(req: AuthenticateRequest, options: { callbackURL?: string; state?: unknown } = {}): void {
+  override authenticate(req: AuthenticateRequest, options: AlipayMerchantAuthenticateOptions = {}): void {
     const query = queryOf(req);
     let callbackURL: string;
     try {
@@ -169,7 +177,7 @@ const TypedAlipayMerchantStrategy = AlipayMerchantStrategy as StrategyConstructo
   TypedAlipayMerchantStrategy
 >;
 /** An AlipayMerchantStrategy as applications see it. */
-interface TypedAlipayMerchantStrategy extends AlipayPassportStrategy<MerchantGrant, { callbackURL?: string; state?: unknown }> {
+interface TypedAlipayMerchantStrategy extends AlipayPassportStrategy<TokenGrant<AlipayMerchantTokenParams>, AlipayMerchantAuthenticateOptions> {
   /** What Alipay says about a merchant's app_auth_token: valid or not, the APIs it covers, when it ends. */
   merchantTokenStatus(appAuthToken: string): Promise<MerchantTokenStatus>;
 }
