@@ -98,6 +98,16 @@ describe('RedisStateStore binds states to the browser', () => {
     expect(recorded).to.deep.equal({ scope: 'auth_user' });
   });
 
+  it('gives back the merchant app a service-provider login started for', async () => {
+    const s = new RedisStateStore({ client: memoryRedis() });
+    const mine = { headers: {}, session: {} };
+    const state = await new Promise<string>((resolve, reject) =>
+      s.store(mine, undefined, { ...META, merchantAppId: '2021004100000002' }, (err, st) => (err ? reject(err) : resolve(st as string))),
+    );
+    const recorded = await new Promise<unknown>((resolve) => s.verify(mine, state, META, (_err, _ok, _app, rec) => resolve(rec)));
+    expect(recorded).to.deep.include({ merchantAppId: '2021004100000002' });
+  });
+
   it('answers a timed-out check with 503, and the same callback afterwards with 403 (the README says: start again)', async () => {
     // Redis consumes the state, but its first answer comes only after the store's time limit.
     const data = new Map<string, string>();
