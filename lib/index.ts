@@ -39,6 +39,19 @@ export type { AlipayMerchantProfile, AlipayMerchantTokenParams, MerchantAuthoriz
 export { AlipayMerchantError } from './alipay/merchant';
 export type { MerchantApp, MerchantCall, MerchantLookup, MerchantOption, MerchantResolver } from './alipay/merchant';
 
+export { AlipayOpenIdClient, OPENID_BATCH_SIZE } from './alipay/openid-client';
+export type { AlipayGatewayClientOptions, OpenIdMapping, OpenIdWorkOrderResult } from './alipay/openid-client';
+export { AlipayRevocationPoller } from './alipay/revocation-poller';
+export type { AlipayRevocationPollerOptions, RevokedAuthorization } from './alipay/revocation-poller';
+export { alipayNotifications, verifyNotificationSignature, USER_AUTH_CANCELLED } from './alipay/notifications';
+export type {
+  AlipayNotification,
+  AlipayNotificationsHandler,
+  AlipayNotificationsOptions,
+  NotificationHandler,
+  UserAuthCancelledNotification,
+} from './alipay/notifications';
+
 export { AlipayMacaoStrategy } from './macao/strategy';
 export type { AlipayMacaoStrategyOptions, AlipayMacaoStrategyOptionsWithRequest } from './macao/options';
 export type { AlipayMacaoProfile, AlipayMacaoTokenParams, MacaoGrant } from './macao/profile';
@@ -47,6 +60,7 @@ export { AlipayMacaoAPIError } from './macao/errors';
 export { RedisStateStore, AlipayStateStoreError } from './core/redis-state-store';
 export { AlipayStateBindingError } from './core/browser-binding';
 export type { RedisStateClient, RedisStateStoreOptions } from './core/redis-state-store';
+export { MemorySingleUseStore } from './core/single-use';
 export type { SingleUseStore } from './core/single-use';
 export { CALL_CHANNEL } from './core/diagnostics';
 export type { CallMessage } from './core/diagnostics';

@@ -155,6 +155,13 @@ export class RedisStateStore {
     return new Promise((resolve, reject) => this.settle(write, (reply) => resolve(reply === 'OK'), reject));
   }
 
+  /** Gives a key claimed with `claimOnce` back (GETDEL), so the next claim succeeds. */
+  release(key: string): Promise<void> {
+    const redisKey = `${this.prefix}once:${key}`;
+    const read = this.client.getDel ? this.client.getDel(redisKey) : (this.client.getdel as (k: string) => Promise<unknown>)(redisKey);
+    return new Promise((resolve, reject) => this.settle(read, () => resolve(), reject));
+  }
+
   /** The Redis key of a state issued to the browser whose binding hash is `binding`. */
   private key(state: string, binding: string): string {
     return `${this.prefix}${state}:${binding}`;

@@ -7,6 +7,8 @@ export { createAlipaySimulator } from './simulator';
 export { generateTestKeys, signedGatewayResponse, signedMacaoResponse } from './test-keys';
 export type { TestKeys } from './test-keys';
 export { phoneNumberPayload } from './in-app';
+export { signedNotification } from './notifications';
+export type { NotificationDelivery, NotificationInput } from './notifications';
 export type {
   AlipaySimulator,
   ApiCall,

@@ -142,9 +142,71 @@ function appAuthTokenQuery(app: SimulatedApp, params: Record<string, string>, ct
 
 function identity(app: SimulatedApp, userId: string, ctx: GatewayContext): Fields {
   const ids: Fields = {};
-  if (app.idMode !== 'open_id') ids.user_id = userId;
-  if (app.idMode !== 'user_id') ids.open_id = ctx.registry.openIdOf(app.appId, userId);
+  const mode = ctx.registry.idModeFor(app, userId);
+  if (mode !== 'open_id') ids.user_id = userId;
+  if (mode !== 'user_id') ids.open_id = ctx.registry.openIdOf(app.appId, userId);
+  if (app.unionGroup) ids.union_id = ctx.registry.unionIdOf(app.unionGroup, userId);
   return ids;
+}
+
+/** Most user ids one batch query takes (the simulator's limit; Alipay documents none we found). */
+export const OPENID_BATCH_LIMIT = 100;
+const LEGACY_USER_ID = /^2088\d{12}$/;
+
+function userIdList(biz: Record<string, unknown>): string[] {
+  const list = biz.user_id_list;
+  if (!Array.isArray(list) || list.length === 0 || list.some((id) => typeof id !== 'string')) {
+    throw refuse('40002', 'Invalid Arguments', 'isv.invalid-parameter', 'user_id_list 参数不合法');
+  }
+  if (list.length > OPENID_BATCH_LIMIT) throw refuse('40002', 'Invalid Arguments', 'isv.invalid-parameter', `user_id_list 超过最大数量${OPENID_BATCH_LIMIT}`);
+  return list as string[];
+}
+
+function openIdEntry(app: SimulatedApp, userId: string, ctx: GatewayContext): Fields {
+  return {
+    user_id: userId,
+    open_id: ctx.registry.openIdOf(app.appId, userId),
+    union_id: app.unionGroup ? ctx.registry.unionIdOf(app.unionGroup, userId) : '',
+  };
+}
+
+/** alipay.open.app.openid.uidtoopenid.batchquery: the open_id of each legacy user id (malformed ones are left out). */
+function uidToOpenId(app: SimulatedApp, params: Record<string, string>, ctx: GatewayContext): Fields {
+  const ids = userIdList(bizContent(params));
+  return { code: '10000', msg: 'Success', open_id_list: ids.filter((id) => LEGACY_USER_ID.test(id)).map((id) => openIdEntry(app, id, ctx)) };
+}
+
+/** alipay.open.app.openid.batchquery: the same within an approved work order; ids outside it are illegal. */
+function openIdBatchQuery(app: SimulatedApp, params: Record<string, string>, ctx: GatewayContext): Fields {
+  const biz = bizContent(params);
+  const ids = userIdList(biz);
+  const order = typeof biz.order_id === 'string' ? app.workOrders.get(biz.order_id) : undefined;
+  if (!order) throw refuse('40004', 'Business Failed', 'ORDER_NOT_EXIST', '工单不存在或未审核通过', true);
+  const legal = ids.filter((id) => order.has(id) && LEGACY_USER_ID.test(id));
+  return {
+    code: '10000',
+    msg: 'Success',
+    open_id_list: legal.map((id) => openIdEntry(app, id, ctx)),
+    illegal_user_id_list: ids.filter((id) => !legal.includes(id)),
+  };
+}
+
+/** alipay.user.deloauth.detail.query: who revoked the app on `date` (yyyy-MM-dd, Shanghai), a page at a time. */
+function deloauthDetails(app: SimulatedApp, params: Record<string, string>, ctx: GatewayContext): Fields {
+  const biz = bizContent(params);
+  const date = typeof biz.date === 'string' && /^\d{4}-\d\d-\d\d$/.test(biz.date) ? biz.date : undefined;
+  const limit = Number(biz.limit ?? 100);
+  const offset = Number(biz.offset ?? 1);
+  if (!date || !Number.isInteger(limit) || limit < 1 || limit > 100 || !Number.isInteger(offset) || offset < 1) {
+    throw refuse('40002', 'Invalid Arguments', 'isv.invalid-parameter', 'date/limit/offset 参数不合法');
+  }
+  const onDate = ctx.registry.revocations.filter((r) => r.appId === app.appId && formatShanghaiTimestamp(new Date(r.at)).startsWith(date));
+  const details = onDate.slice((offset - 1) * limit, offset * limit).map((r) => ({
+    ...identity(app, r.userId, ctx),
+    scope: r.scope,
+    del_auth_time: formatShanghaiTimestamp(new Date(r.at)),
+  }));
+  return { code: '10000', msg: 'Success', details };
 }
 
 function oauthToken(app: SimulatedApp, params: Record<string, string>, ctx: GatewayContext): Fields {
@@ -193,6 +255,9 @@ const METHODS: Record<string, (app: SimulatedApp, params: Record<string, string>
   'alipay.user.info.share': userInfo,
   'alipay.open.auth.token.app': appAuthToken,
   'alipay.open.auth.token.app.query': appAuthTokenQuery,
+  'alipay.open.app.openid.uidtoopenid.batchquery': uidToOpenId,
+  'alipay.open.app.openid.batchquery': openIdBatchQuery,
+  'alipay.user.deloauth.detail.query': deloauthDetails,
 };
 
 /** Answers one gateway request; `params` merges the query string and the form body. */

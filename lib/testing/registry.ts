@@ -33,6 +33,14 @@ export interface SimulatedApp {
   /** The content-encryption key (AES) phone numbers are encrypted with. */
   aesKey: Buffer;
   idMode: IdMode;
+  /** During a gray release: the users `idMode` applies to; everyone else still gets user_id only. */
+  grayUsers?: Set<string>;
+  /** The application group (应用分组): apps in one group share each user's union_id. */
+  unionGroup?: string;
+  /** The application gateway (应用网关) messages are delivered to. */
+  notifyURL?: string;
+  /** Approved open_id work orders: order id → the user ids it covers. */
+  workOrders: Map<string, Set<string>>;
   /** Host names (with port, if any) redirect_uri may point at. */
   redirectHosts: string[];
   /** A service provider's app (第三方应用): merchants may authorize it through appToAppAuth.htm. */
@@ -104,6 +112,26 @@ export class Registry {
 
   user(userId: string): SimulatedUser | undefined {
     return this.users.find((u) => u.userId === userId);
+  }
+
+  /** Users who revoked an app's authorization, in order (alipay.user.deloauth.detail.query). */
+  readonly revocations: { appId: string; userId: string; at: number; scope: string }[] = [];
+
+  /** The id mode an app answers a user with (a gray release covers some users only). */
+  idModeFor(app: SimulatedApp, userId: string): IdMode {
+    return app.grayUsers && !app.grayUsers.has(userId) ? 'user_id' : app.idMode;
+  }
+
+  /** A user's union_id across the apps of one group. */
+  unionIdOf(group: string, userId: string): string {
+    return createHash('sha256').update(`union:${group}:${userId}`).digest('base64url').slice(0, 43);
+  }
+
+  /** A user revokes an app's authorization: its tokens stop working. */
+  revoke(appId: string, userId: string): void {
+    for (const [token, t] of this.accessTokens) if (t.owner === appId && t.userId === userId) this.accessTokens.delete(token);
+    for (const [token, t] of this.refreshTokens) if (t.owner === appId && t.userId === userId) this.refreshTokens.delete(token);
+    this.revocations.push({ appId, userId, at: this.now(), scope: 'auth_base' });
   }
 
   /** The per-application open_id a user has in an app (stable, like Alipay's). */

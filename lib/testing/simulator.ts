@@ -25,6 +25,7 @@ import {
   mainlandConsentPage,
 } from './pages';
 import { Registry, type IdMode, type SimulatedUser } from './registry';
+import { deliverNotification, signedNotification, type NotificationDelivery } from './notifications';
 
 export type { IdMode, SimulatedUser, Fault, FaultKind };
 
@@ -46,6 +47,8 @@ export interface SimulatorOptions {
   refreshTokenTtlSec?: number;
   /** Lifetime of a merchant's app_auth_token in seconds (default 31 536 000: Alipay's 365 days). */
   appAuthTokenTtlSec?: number;
+  /** Waits between redeliveries of a message the app gateway did not answer `success` (default 1 s, 3 s, 10 s). */
+  notifyRetryDelaysMs?: number[];
   /** The simulator's clock (ms since epoch), for expiry tests. */
   now?: () => number;
 }
@@ -66,6 +69,10 @@ export interface AppRegistration {
   serviceProvider?: boolean;
   /** The Alipay account (2088…) of the merchant owning the app (default: a fresh one). */
   ownerUserId?: string;
+  /** The application group (应用分组): apps registered with the same group share each user's union_id. */
+  unionGroup?: string;
+  /** The application gateway (应用网关) Alipay's messages (e.g. revocations) are POSTed to. */
+  notifyURL?: string;
 }
 
 /** What a merchant's authorization of a service provider gives (see `authorizeProvider`). */
@@ -185,6 +192,23 @@ export interface AlipaySimulator {
    * redirected to, the callback address (with app_auth_code on `agree`).
    */
   approveAppAuthorization(authorizationRedirect: string, merchantAppId: string, decision?: 'agree' | 'cancel'): string;
+  /**
+   * Moves an app through the open_id migration: `user_id` (answers carry user_id), `both`
+   * (whitelist/gray: both ids; with `users`, only for those users, the rest still user_id only),
+   * `open_id` (open_id only).
+   */
+  setIdMode(appId: string, mode: IdMode, options?: { users?: string[] }): void;
+  /** Approves an open_id work order covering `userIds`, for alipay.open.app.openid.batchquery; returns its order id. */
+  createOpenIdWorkOrder(appId: string, userIds: string[]): string;
+  /**
+   * The user revokes the app's authorization in their Alipay settings: the app's tokens for the
+   * user stop working, alipay.user.deloauth.detail.query lists it, and, when the app has a
+   * `notifyURL`, the signed `alipay.open.auth.userauth.cancelled` message is delivered there (and
+   * redelivered until it answers `success`). Resolves with the delivery.
+   */
+  revokeAuthorization(appId: string, userId: string): Promise<NotificationDelivery | undefined>;
+  /** Sets (or clears) an app's application gateway. */
+  setNotifyURL(appId: string, notifyURL: string | undefined): void;
   /** A Macao authCode as `my.getAuthCode` in the Alipay MO app would give it, without a browser. */
   mintMacaoAuthCode(clientId: string, userId: string, scope?: string): string;
   /** The Macao grant page address for a client, returning the authCode to `redirectUri`. */
@@ -260,6 +284,11 @@ export async function createAlipaySimulator(options: SimulatorOptions = {}): Pro
     now,
   );
   const calls: ApiCall[] = [];
+  const knownApp = (appId: string) => {
+    const app = registry.apps.get(appId);
+    if (!app) throw new Error(`Alipay simulator: unknown app ${appId}`);
+    return app;
+  };
   const faults: Fault[] = [];
   const gatewayCtx = { registry, alipayPrivateKey, alipayCertSn: options.alipayCertSn, now };
 
@@ -330,6 +359,9 @@ export async function createAlipaySimulator(options: SimulatorOptions = {}): Pro
         redirectHosts: registration.redirectHosts ?? LOCAL_HOSTS,
         serviceProvider: registration.serviceProvider === true,
         ownerUserId: registration.ownerUserId ?? `2088${digits(12)}`,
+        unionGroup: registration.unionGroup,
+        notifyURL: registration.notifyURL,
+        workOrders: new Map(),
       });
       return {
         appId,
@@ -392,6 +424,30 @@ export async function createAlipaySimulator(options: SimulatorOptions = {}): Pro
       const decided = decideAppToApp({ ...query, merchant_app_id: merchantAppId, decision }, { registry });
       if ('error' in decided) throw new Error(`Alipay simulator: ${decided.error}`);
       return decided.location;
+    },
+    setIdMode(appId, mode, idOptions = {}) {
+      const app = knownApp(appId);
+      app.idMode = mode;
+      app.grayUsers = idOptions.users ? new Set(idOptions.users) : undefined;
+    },
+    createOpenIdWorkOrder(appId, userIds) {
+      const orderId = `WO${digits(14)}`;
+      knownApp(appId).workOrders.set(orderId, new Set(userIds));
+      return orderId;
+    },
+    async revokeAuthorization(appId, userId) {
+      const app = knownApp(appId);
+      registry.revoke(appId, userId);
+      if (!app.notifyURL) return undefined;
+      const mode = registry.idModeFor(app, userId);
+      const bizContent: Record<string, unknown> = { app_id: appId, cancel_time: String(now()) };
+      if (mode !== 'open_id') bizContent.user_id = userId;
+      if (mode !== 'user_id') bizContent.open_id = registry.openIdOf(appId, userId);
+      const params = signedNotification({ appId, msgMethod: 'alipay.open.auth.userauth.cancelled', bizContent, alipayPrivateKey, sentAt: new Date(now()) });
+      return deliverNotification(app.notifyURL, params, options.notifyRetryDelaysMs ?? [1000, 3000, 10_000]);
+    },
+    setNotifyURL(appId, notifyURL) {
+      knownApp(appId).notifyURL = notifyURL;
     },
     mintMacaoAuthCode(clientId, userId, scope = 'auth_base') {
       return registry.mintCode(clientId, userId, scope);
