@@ -1,5 +1,5 @@
 /**
- * Bundles each entry point into one CommonJS file (dist/index.js, dist/testing/index.js), next to the
+ * Bundles each entry point into one CommonJS file (dist/index.js, dist/testing/index.js, the command line dist/cli.js), next to the
  * declarations tsc emits. One file instead of ~45 roughly halves the package's own share of a cold
  * require() (see README, Performance). passport-oauth2 stays an external dependency.
  * The testing entry takes the error classes from the main entry, so that `instanceof` holds across
@@ -84,9 +84,19 @@ function pruneDeclarations() {
   for (const file of walk(join(root, 'dist'))) if (file.endsWith('.d.ts') && !reached.has(file)) rmSync(file);
 }
 
+/** The command line uses the main bundle (one copy of the library, so `instanceof` holds). */
+const MAIN = join(root, 'lib', 'index');
+const mainEntry = {
+  name: 'main-entry',
+  setup(b) {
+    b.onResolve({ filter: /index$/ }, (args) => (resolve(args.resolveDir, args.path) === MAIN ? { path: './index.js', external: true } : undefined));
+  },
+};
+
 const bundles = [
   { entryPoints: [join(root, 'lib/index.ts')], outfile: join(root, 'dist/index.js'), ...minifiedWithMap },
   { entryPoints: [join(root, 'lib/testing/index.ts')], outfile: join(root, 'dist/testing/index.js'), plugins: [sharedErrors] },
+  { entryPoints: [join(root, 'lib/cli/main.ts')], outfile: join(root, 'dist/cli.js'), plugins: [mainEntry], banner: { js: '#!/usr/bin/env node' } },
 ];
 
 Promise.all(bundles.map((b) => build({ ...common, ...b }).then(() => b.sourcemap && compactMap(`${b.outfile}.map`))))
