@@ -14,6 +14,7 @@ import {
   AlipayInAppStrategy,
   AlipayMacaoStrategy,
   AlipayStrategy,
+  alipayNotifications,
   type AlipayInAppProfile,
   type AlipayMacaoProfile,
   type AlipayMacaoTokenParams,
@@ -28,6 +29,7 @@ import { SweepingMemoryStore } from './memory-sessions';
 import { securityHeaders } from './security-headers';
 import { redisSessions } from './redis-sessions';
 import { setUpServiceProvider, type ServiceProvider } from './provider';
+import { memoryRevocations } from './revocations';
 import {
   cancelledPage,
   failurePage,
@@ -41,8 +43,11 @@ import {
   type ShownUser,
 } from './views';
 
-/** What the session keeps of a signed-in user: no tokens. */
-type SessionUser = ShownUser;
+/**
+ * What the session keeps of a signed-in user: no tokens. Alipay users also keep their Alipay ids
+ * and when they signed in, so that a later revocation signs them out.
+ */
+type SessionUser = ShownUser & { alipayIds?: string[]; signedInAt?: number };
 
 declare module 'express-session' {
   interface SessionData {
@@ -96,6 +101,8 @@ function mainlandUser(flow: 'alipay' | 'alipay-in-app' | 'alipay-provider', para
     details,
     flow: FLOWS[flow],
     returned: { profile: profile._json, params: tokenFree(params) },
+    alipayIds: [profile.userId, profile.openId].filter((id): id is string => Boolean(id)),
+    signedInAt: Date.now(),
   };
 }
 
@@ -291,6 +298,33 @@ export async function createDemo(config: DemoConfig): Promise<Demo> {
   );
   app.use(auth.session());
 
+  // A user who revoked the app's authorization in Alipay is signed out of every session: each
+  // request of a signed-in Alipay user checks the revocation list that Alipay's messages fill.
+  const revocations = sessions?.revocations ?? memoryRevocations();
+  app.use((req, res, next) => {
+    const user = req.user as SessionUser | undefined;
+    if (!user?.alipayIds?.length) return next();
+    revocations.latest(user.alipayIds).then((revokedAt) => {
+      if (revokedAt === undefined || revokedAt < (user.signedInAt ?? 0)) return next();
+      log.warn(`[signed out] the user revoked the app's Alipay authorization`);
+      req.logout((err) => (err ? next(err) : req.session.destroy(() => res.redirect('/?revoked=1'))));
+    }, next);
+  });
+  // The application gateway (应用网关) Alipay sends its messages to; on the simulator it is configured below.
+  app.post(
+    '/alipay/gateway',
+    alipayNotifications({
+      appId: mainland.appId,
+      alipayPublicKey: mainland.alipayPublicKey,
+      on: {
+        'alipay.open.auth.userauth.cancelled': (event) =>
+          revocations.add([event.userId, event.openId].filter((id): id is string => Boolean(id)), event.cancelTime?.getTime() ?? Date.now()),
+      },
+      onError: (err) => log.warn(`[alipay gateway] a message could not be handled: ${(err as Error).message}`),
+    }),
+  );
+  if (simulator && simulated.mainland) simulator.setNotifyURL(mainland.appId, `${baseURL}/alipay/gateway`);
+
   const limit = config.loginRateLimit ?? 60;
   const loginLimiter =
     limit > 0
@@ -301,7 +335,7 @@ export async function createDemo(config: DemoConfig): Promise<Demo> {
 
   app.get('/', loginLimiter, (req, res) => {
     if (req.user) return res.redirect('/profile');
-    res.send(homePage({ csrfToken: csrf.token(req, res), simulator: simulator?.url, simulated, localAccount: fullySimulated }));
+    res.send(homePage({ csrfToken: csrf.token(req, res), simulator: simulator?.url, simulated, localAccount: fullySimulated, revoked: req.query.revoked === '1' }));
   });
   app.get('/profile', (req, res) => {
     if (!req.user) return res.redirect('/');

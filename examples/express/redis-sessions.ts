@@ -10,6 +10,8 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import type session from 'express-session';
+import type { RedisClientType } from 'redis';
+import { redisRevocations, type RevocationList } from './revocations';
 
 /** Milliseconds a session read or write may take before the request gets 503. */
 const STORE_TIMEOUT_MS = 1500;
@@ -47,6 +49,8 @@ function withTimeouts(store: session.Store, ms: number): session.Store {
 
 export interface RedisSessions {
   store: session.Store;
+  /** Revocations, beside the sessions, so that every server signs a revoked user out. */
+  revocations: RevocationList;
   /** Answers 503 at once while Redis is unreachable, instead of letting the request hang. */
   guard(req: Request, res: Response, next: NextFunction): void;
   close(): Promise<void>;
@@ -79,6 +83,7 @@ export async function redisSessions(
   await client.connect();
   return {
     store: withTimeouts(new RedisStore({ client, prefix: 'passport-alipay-demo:' }), STORE_TIMEOUT_MS),
+    revocations: redisRevocations(client as unknown as RedisClientType),
     guard(_req, res, next) {
       if (client.isReady) return next();
       res.status(503).set('retry-after', '2').send(unavailablePage());

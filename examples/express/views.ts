@@ -32,6 +32,8 @@ export interface HomeOptions {
   /** Which sides run on the simulator (partial simulation, explicitly allowed). */
   simulated: { mainland: boolean; macao: boolean };
   localAccount: boolean;
+  /** The user was just signed out because they revoked the app's authorization in Alipay. */
+  revoked?: boolean;
 }
 
 export function homePage(opts: HomeOptions): string {
@@ -44,6 +46,7 @@ export function homePage(opts: HomeOptions): string {
     'Sign in',
     `<h1>passport-alipay demo</h1>
 <p>Passport strategies side by side.</p>
+${opts.revoked ? '<p class="error" id="revoked">You were signed out everywhere: you revoked this app\'s authorization in Alipay.</p>' : ''}
 <a class="button alipay" id="login-alipay" href="/auth/alipay">Sign in with Alipay</a>
 <a class="button macao" id="login-macao" href="/auth/alipay-macao/start">Sign in with Alipay Macao</a>
 ${opts.simulated.mainland ? '<a class="button alipay" id="login-mini" href="/mini-program">Open the simulated mini program</a>' : ''}
