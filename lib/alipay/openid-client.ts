@@ -8,8 +8,8 @@ import { fieldText, isRecord } from '../core/fields';
 import { AlipayGateway } from './gateway';
 import { resolveGatewayOptions, type MainlandGatewayOptions } from './options';
 
-/** The options of a client that calls the mainland gateway outside a login. */
-export type AlipayGatewayClientOptions = Omit<MainlandGatewayOptions, 'skipUserProfile' | 'answerWindow' | 'name'>;
+/** The options of a client that calls the mainland gateway outside a login: the strategies' keys and gateway. */
+export interface AlipayGatewayClientOptions extends Omit<MainlandGatewayOptions, 'skipUserProfile' | 'answerWindow' | 'name'> {}
 
 /** One user's ids in the app. */
 export interface OpenIdMapping {
