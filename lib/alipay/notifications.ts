@@ -137,7 +137,8 @@ async function formOf(req: IncomingMessage & { body?: unknown }, limit: number):
     }
     return params;
   }
-  text ??= await readStream(req, limit);
+  // A parser that consumed the stream but found nothing (an empty form) leaves nothing to read.
+  text ??= req.readableEnded ? '' : await readStream(req, limit);
   if (Buffer.byteLength(text) > limit) throw new Refusal(413, 'body too large');
   const params: Record<string, string> = {};
   for (const [key, value] of new URLSearchParams(text)) {

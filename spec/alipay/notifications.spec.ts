@@ -189,6 +189,17 @@ describe('alipayNotifications', () => {
     expect(received).to.have.length(2);
   });
 
+  it('answers 400, without waiting, to an empty form a parser already consumed', async () => {
+    const { Readable } = await import('stream');
+    const consumed = Object.assign(Readable.from([]), { method: 'POST', body: {} });
+    consumed.resume();
+    await new Promise((resolve) => consumed.on('end', resolve));
+    let status = 0;
+    const res = { writeHead: (s: number) => ((status = s), res), end: () => undefined, headersSent: false } as unknown as http.ServerResponse;
+    await handler(consumed as unknown as http.IncomingMessage, res);
+    expect(status).to.equal(400);
+  });
+
   it('accepts certificate mode (Alipay public-key certificate)', async () => {
     // The fixture certificate carries the test Alipay key pair's public key.
     listen({ alipayPublicKey: undefined, alipayPublicCert: certs.alipay });
