@@ -80,7 +80,8 @@ const verifyUser = (_at: string, _rt: string, profile: { id: string }, done: (er
 /** A mainland login through AlipayStrategy against `gatewayURL`. */
 export function mainlandLogin(keys: BenchKeys, gatewayURL: string): () => Promise<void> {
   const strategy = new pkg.AlipayStrategy(
-    { appId: '2021000000000001', privateKey: keys.appPrivateKey, alipayPublicKey: keys.alipayPublicKey, callbackURL: 'http://localhost/cb', gatewayURL },
+    // The canned answer started at today's midnight (fixtures.ts): a window of two days accepts it.
+    { appId: '2021000000000001', privateKey: keys.appPrivateKey, alipayPublicKey: keys.alipayPublicKey, callbackURL: 'http://localhost/cb', gatewayURL, answerWindow: 2 * 86400 },
     verifyUser,
   );
   return () => authenticateOnce(strategy, callbackRequest({ auth_code: '4b203fe6c11548bcabd8da5bb087a83b', state: 'bench-state' }, 'oauth2:openauth.alipay.com'));
