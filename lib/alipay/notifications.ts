@@ -47,8 +47,14 @@ export interface UserAuthCancelledNotification extends AlipayNotification {
   cancelTime?: Date;
 }
 
-/** What a message handler may return: anything, or a promise; a rejection makes Alipay retry. */
-export type NotificationHandler<T extends AlipayNotification = AlipayNotification> = (notification: T) => unknown;
+/**
+ * A message handler: it may return anything, or a promise; a rejection makes Alipay retry. (Declared
+ * as a method so that a handler of a narrower message type fits where any message is expected.)
+ */
+export type NotificationHandler<T extends AlipayNotification = AlipayNotification> = {
+  /** Handles one verified message; resolve once it is done (Alipay then stops sending it). */
+  handle(notification: T): unknown;
+}['handle'];
 
 /** `alipayNotifications`'s options. */
 export interface AlipayNotificationsOptions {
@@ -63,7 +69,7 @@ export interface AlipayNotificationsOptions {
     /** A user revoked the app's authorization: sign them out, forget their tokens. */
     'alipay.open.auth.userauth.cancelled'?: NotificationHandler<UserAuthCancelledNotification>;
     /** Any other message method. */
-    [msgMethod: string]: NotificationHandler<never> | undefined;
+    [msgMethod: string]: NotificationHandler | undefined;
   };
   /**
    * Messages with no handler in `on`: `'acknowledge'` (default: answer `success`, Alipay stops
