@@ -37,7 +37,7 @@ export { AlipayMerchantStrategy } from './alipay/merchant-strategy';
 export type { AlipayMerchantAuthenticateOptions, AlipayMerchantStrategyOptions, AlipayMerchantStrategyOptionsWithRequest } from './alipay/merchant-strategy';
 export type { AlipayMerchantProfile, AlipayMerchantTokenParams, MerchantAuthorization, MerchantTokenStatus } from './alipay/merchant-token';
 export { AlipayMerchantError } from './alipay/merchant';
-export type { MerchantApp, MerchantCall, MerchantLookup, MerchantOption, MerchantResolver } from './alipay/merchant';
+export type { MerchantApp, MerchantCall, MerchantLookup, MerchantOption, MerchantResolver, ResolvedMerchantApp } from './alipay/merchant';
 
 export { AlipayOpenIdClient, OPENID_BATCH_SIZE } from './alipay/openid-client';
 export type { AlipayGatewayClientOptions, OpenIdMapping, OpenIdWorkOrderResult } from './alipay/openid-client';

@@ -36,10 +36,14 @@ export interface MerchantLookup {
  * Picks the merchant app of a request (by host name, path, tenant…). Returning nothing refuses the
  * login with `ALIPAY_MERCHANT_UNKNOWN` (404); it never falls back to the provider's own app.
  */
-export type MerchantResolver = (
-  req: AuthenticateRequest,
-  lookup: MerchantLookup,
-) => MerchantApp | null | undefined | Promise<MerchantApp | null | undefined>;
+export type MerchantResolver = (req: AuthenticateRequest, lookup: MerchantLookup) => ResolvedMerchantApp | Promise<ResolvedMerchantApp>;
+
+/**
+ * What a resolver returns. `Pick<…>` repeats MerchantApp without its optional fields: an inline
+ * resolver returning an object literal is then a subtype of the union, which TypeScript's overload
+ * resolution of the strategy constructors needs to keep its verify function's parameter types.
+ */
+export type ResolvedMerchantApp = MerchantApp | Pick<MerchantApp, 'appId' | 'appAuthToken'> | null | undefined;
 
 /** The `merchant` option: one merchant app, or a resolver per request. */
 export type MerchantOption = MerchantApp | MerchantResolver;

@@ -48,6 +48,8 @@ describe('system: service-provider logins with RedisStateStore', function () {
           gatewayURL: provider.gatewayURL,
           callbackURL: `${url}/auth/alipay/callback`,
           store: new RedisStateStore({ client: client as unknown as RedisStateClient }),
+          // Untyped on purpose: an inline resolver returning an object literal must keep the
+          // verify function's parameter types (see ResolvedMerchantApp).
           merchant: (req, lookup) => {
             const appId = lookup.appId ?? new URL(req.url ?? '/', url).searchParams.get('merchant') ?? '';
             const appAuthToken = merchants.get(appId);
