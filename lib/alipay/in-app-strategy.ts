@@ -107,7 +107,7 @@ class AlipayInAppStrategy extends MainlandExchangeStrategy<AlipayInAppProfile> {
 
   /** Checks the phone payload (with the merchant's AES key, if it has one), then exchanges the code. */
   private signIn(req: AuthenticateRequest, code: string, phone: unknown, merchant: ResolvedMerchant | undefined): void {
-    const context = merchant && { appId: merchant.appId, appAuthToken: merchant.appAuthToken };
+    const context = merchant; // a ResolvedMerchant is the MerchantCall its gateway calls need
     if (phone === undefined || phone === null || phone === '') return this.completeLogin(req, code, { context });
     const aesKey = merchant?.aesKey ?? this.aesKey;
     if (!aesKey) this.warnOnce('phone-without-aes-key');

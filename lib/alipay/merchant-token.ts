@@ -6,7 +6,7 @@ import { parseShanghaiTimestamp } from '../core/clock';
 import { AlipayTransportError } from '../core/errors';
 import { fieldText, isRecord } from '../core/fields';
 import type { TokenGrant } from '../core/passport-types';
-import { withoutTokens } from './profile';
+import { optionalSeconds, withoutTokens } from './profile';
 
 /** One app a merchant authorized: an entry of the answer (the flat answer is one, `tokens` may hold several). */
 export interface MerchantAuthorization {
@@ -78,19 +78,13 @@ export interface MerchantTokenStatus {
   _json: Record<string, unknown>;
 }
 
-function seconds(value: unknown): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : undefined;
-}
-
 function authorizationFrom(entry: Record<string, unknown>): MerchantAuthorization | undefined {
   const token = fieldText(entry.app_auth_token);
   if (!token) return undefined;
   const out: MerchantAuthorization = { app_auth_token: token };
   const refresh = fieldText(entry.app_refresh_token);
-  const expiresIn = seconds(entry.expires_in);
-  const reExpiresIn = seconds(entry.re_expires_in);
+  const expiresIn = optionalSeconds(entry.expires_in);
+  const reExpiresIn = optionalSeconds(entry.re_expires_in);
   const userId = fieldText(entry.user_id);
   const openId = fieldText(entry.open_id);
   const appId = fieldText(entry.auth_app_id);
@@ -145,7 +139,7 @@ export function merchantTokenStatusFrom(payload: Record<string, unknown>): Merch
   const userId = fieldText(payload.user_id);
   const openId = fieldText(payload.open_id);
   const appId = fieldText(payload.auth_app_id);
-  const expiresIn = seconds(payload.expires_in);
+  const expiresIn = optionalSeconds(payload.expires_in);
   const authStart = fieldText(payload.auth_start);
   const authEnd = fieldText(payload.auth_end);
   if (userId) out.userId = userId;

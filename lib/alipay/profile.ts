@@ -70,7 +70,8 @@ export function withoutTokens(payload: Record<string, unknown>): Record<string, 
   return copy;
 }
 
-function optionalSeconds(value: unknown): number | undefined {
+/** A duration field as a number of seconds; missing, empty or non-numeric is undefined. */
+export function optionalSeconds(value: unknown): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const n = Number(value);
   return Number.isFinite(n) ? n : undefined;

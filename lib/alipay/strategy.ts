@@ -30,6 +30,8 @@ const CALLBACK_MARKERS = ['state', 'error', 'error_description', 'app_id', 'sour
 class AlipayStrategy extends MainlandExchangeStrategy<AlipayProfile> {
   private readonly appId: string;
   private readonly authorizationURL: string;
+  /** The authorization address up to its parameters: `…?` (or `…&` when it has a query already). */
+  private readonly authorizeBase: string;
   /** The authorization address up to the scope's value: `…?app_id=…&scope=`. */
   private readonly authorizePrefix: string;
   private readonly gatewayURL: string;
@@ -57,8 +59,8 @@ class AlipayStrategy extends MainlandExchangeStrategy<AlipayProfile> {
     this.name = options.name ?? 'alipay';
     this.appId = resolved.appId;
     this.authorizationURL = resolved.authorizationURL;
-    this.authorizePrefix =
-      resolved.authorizationURL + (new URL(resolved.authorizationURL).search ? '&' : '?') + `app_id=${encodeURIComponent(resolved.appId)}&scope=`;
+    this.authorizeBase = resolved.authorizationURL + (new URL(resolved.authorizationURL).search ? '&' : '?');
+    this.authorizePrefix = `${this.authorizeBase}app_id=${encodeURIComponent(resolved.appId)}&scope=`;
     this.gatewayURL = resolved.gatewayURL;
     this.defaultCallbackURL = resolved.callbackURL;
     this.defaultScope = resolved.scope;
@@ -101,8 +103,7 @@ class AlipayStrategy extends MainlandExchangeStrategy<AlipayProfile> {
   /** The authorization address up to the scope's value, for the provider's own app or a merchant's. */
   private authorizeStart(merchant: ResolvedMerchant | undefined): string {
     if (!merchant) return this.authorizePrefix;
-    const separator = new URL(this.authorizationURL).search ? '&' : '?';
-    return `${this.authorizationURL}${separator}app_id=${encodeURIComponent(merchant.appId)}&scope=`;
+    return `${this.authorizeBase}app_id=${encodeURIComponent(merchant.appId)}&scope=`;
   }
 
   private handleCallback(req: AuthenticateRequest, query: Record<string, unknown>, options: AlipayAuthenticateOptions): void {
@@ -139,7 +140,7 @@ class AlipayStrategy extends MainlandExchangeStrategy<AlipayProfile> {
       if (recorded?.merchantAppId !== merchant.appId || (query.app_id !== undefined && query.app_id !== merchant.appId)) {
         return this.fail({ message: 'This callback is not for the merchant app its login started for: start again.' }, 403);
       }
-      this.completeLogin(req, code, { ...login, context: { appId: merchant.appId, appAuthToken: merchant.appAuthToken } });
+      this.completeLogin(req, code, { ...login, context: merchant });
     });
   }
 

@@ -5,7 +5,7 @@
  * --out FILE, shows progress on stderr, keeps to a rate limit, and resumes: every batch is appended
  * to the output (or --checkpoint) as soon as it arrives, and a rerun skips the ids already there.
  */
-import { appendFileSync, existsSync, readFileSync } from 'fs';
+import { appendFileSync, existsSync, readFileSync, statSync } from 'fs';
 import { AlipayOpenIdClient, AlipayTransportError, type AlipayGatewayClientOptions, type OpenIdMapping } from '../index';
 import { formatCsvRow, parseCsvLine } from './csv';
 
@@ -147,7 +147,7 @@ export async function openIdBackfill(argv: string[], io: CommandIO): Promise<num
   const todo = input.ids.filter((id) => !done.has(id));
   if (done.size > 0) io.stderr(`resuming: ${input.ids.length - todo.length} ids already done\n`);
   const write = (text: string) => (options.out ? appendFileSync(options.out, text) : io.stdout(text));
-  if (!options.out || !existsSync(options.out) || readFileSync(options.out, 'utf8') === '') write(`${HEADER}\n`);
+  if (!options.out || !existsSync(options.out) || statSync(options.out).size === 0) write(`${HEADER}\n`);
 
   const unmapped: string[] = [];
   let finished = 0;

@@ -105,7 +105,7 @@ export class Registry {
   private readonly refreshTokens = new Map<string, Token & { used: boolean }>();
   /** app_auth_token → the authorization it stands for. */
   readonly appAuthTokens = new Map<string, AppAuthorization>();
-  private readonly appAuthCodes = new Map<string, { token: string; expiresAt: number }>();
+  private readonly appAuthCodes = new Map<string, { appAuthToken: string; appRefreshToken: string; expiresAt: number }>();
   private readonly appRefreshTokens = new Map<string, { token: string; used: boolean }>();
 
   constructor(readonly lifetimes: Lifetimes, private readonly now: () => number = Date.now) {}
@@ -194,7 +194,7 @@ export class Registry {
     });
     this.appRefreshTokens.set(appRefreshToken, { token: appAuthToken, used: false });
     const appAuthCode = secret('aac');
-    this.appAuthCodes.set(appAuthCode, { token: appAuthToken, expiresAt: now + 24 * 3600 * 1000 });
+    this.appAuthCodes.set(appAuthCode, { appAuthToken, appRefreshToken, expiresAt: now + 24 * 3600 * 1000 });
     return { appAuthToken, appRefreshToken, appAuthCode };
   }
 
@@ -203,9 +203,8 @@ export class Registry {
     const found = this.appAuthCodes.get(code);
     this.appAuthCodes.delete(code);
     if (!found || found.expiresAt < this.now()) return undefined;
-    if (this.appAuthTokens.get(found.token)?.providerAppId !== providerAppId) return undefined;
-    const appRefreshToken = [...this.appRefreshTokens].find(([, v]) => v.token === found.token)?.[0] as string;
-    return { appAuthToken: found.token, appRefreshToken };
+    if (this.appAuthTokens.get(found.appAuthToken)?.providerAppId !== providerAppId) return undefined;
+    return { appAuthToken: found.appAuthToken, appRefreshToken: found.appRefreshToken };
   }
 
   /**
