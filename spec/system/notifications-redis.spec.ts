@@ -6,11 +6,9 @@
 import { expect } from 'chai';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
-import IORedis from 'ioredis';
-import { createClient } from 'redis';
 import { alipayNotifications, RedisStateStore, type RedisStateClient } from 'passport-alipay';
 import { generateTestKeys, signedNotification } from 'passport-alipay/testing';
-import { requireRedisServer, startRedis } from './redis-server';
+import { connectRedisClient, requireRedisServer, startRedis } from './redis-server';
 
 const APP_ID = '2021000000000001';
 
@@ -28,13 +26,7 @@ for (const flavour of ['node-redis', 'ioredis'] as const) {
     before(async function () {
       requireRedisServer(this);
       redis = await startRedis();
-      if (flavour === 'node-redis') {
-        const c = createClient({ url: redis.url });
-        await c.connect();
-        client = c as unknown as typeof client;
-      } else {
-        client = new IORedis(redis.url) as unknown as typeof client;
-      }
+      client = await connectRedisClient(flavour, redis.url);
       urls = [];
       for (let i = 0; i < 2; i++) {
         const handler = alipayNotifications({

@@ -1,6 +1,9 @@
 /** Starts Debian's redis-server on a free loopback port for a test, and stops it. */
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import { connect } from 'net';
+import IORedis from 'ioredis';
+import { createClient } from 'redis';
+import type { RedisStateClient } from 'passport-alipay';
 import { freePort } from '../../e2e/demo-server';
 
 function redisServerInstalled(): boolean {
@@ -66,4 +69,15 @@ export async function startRedis(port?: number): Promise<RunningRedis> {
     pause: () => void child.kill('SIGSTOP'),
     resume: () => void child.kill('SIGCONT'),
   };
+}
+
+/** The two Redis clients RedisStateStore supports. */
+export type RedisFlavour = 'node-redis' | 'ioredis';
+
+/** A connected client of `flavour` for `url`, as RedisStateStore takes it (and `quit` to close it). */
+export async function connectRedisClient(flavour: RedisFlavour, url: string): Promise<RedisStateClient & { quit(): Promise<unknown> }> {
+  if (flavour === 'ioredis') return new IORedis(url) as unknown as RedisStateClient & { quit(): Promise<unknown> };
+  const client = createClient({ url });
+  await client.connect();
+  return client as unknown as RedisStateClient & { quit(): Promise<unknown> };
 }

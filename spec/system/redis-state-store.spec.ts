@@ -6,13 +6,12 @@
 import { expect } from 'chai';
 import express from 'express';
 import type { Server } from 'http';
-import IORedis from 'ioredis';
 import passport from 'passport';
 import { createClient } from 'redis';
 import { AlipayStrategy, RedisStateStore, type RedisStateClient } from 'passport-alipay';
 import { createAlipaySimulator, type AlipaySimulator, type SimulatedAppCredentials } from 'passport-alipay/testing';
 import { freePort } from '../../e2e/demo-server';
-import { requireRedisServer, startRedis } from './redis-server';
+import { connectRedisClient, requireRedisServer, startRedis } from './redis-server';
 import { BrowserlessClient } from './browserless-client';
 import { startRedisStoreApp } from './redis-store-app';
 
@@ -58,13 +57,7 @@ for (const flavour of ['node-redis', 'ioredis'] as const) {
       requireRedisServer(this);
       redis = await startRedis();
       sim = await createAlipaySimulator();
-      if (flavour === 'node-redis') {
-        const nodeRedis = createClient({ url: redis.url });
-        await nodeRedis.connect();
-        client = nodeRedis as unknown as typeof client;
-      } else {
-        client = new IORedis(redis.url) as unknown as typeof client;
-      }
+      client = await connectRedisClient(flavour, redis.url);
       const app = sim.createApp();
       const aPort = await freePort();
       // Both instances advertise A's address, as behind a load balancer.
